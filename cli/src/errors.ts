@@ -1,0 +1,9 @@
+// CliError: a mistake of the user's, printed as one line (plus a hint) without a stack.
+
+/** An error the user can fix: `message` says what is wrong, `hint` what to do. */
+export class CliError extends Error {
+  constructor(message: string, readonly hint?: string, readonly exitCode = 1) {
+    super(message)
+    this.name = 'CliError'
+  }
+}

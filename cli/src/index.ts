@@ -1,0 +1,3 @@
+// @roll/cli as a library: the same commands the `roll` bin runs.
+export { main } from './main.js'
+export { CliError } from './errors.js'

@@ -1,0 +1,201 @@
+// Roll, the app: it registers routes and event listeners, and runs each request
+// through its lifecycle (headers → routing → body → request → handler → response).
+import { Cookies } from './cookies.js'
+import { HttpError } from './errors.js'
+import { Files, Form, Query } from './multidict.js'
+import { Request } from './request.js'
+import { Response } from './response.js'
+import { Router } from './router.js'
+import type { Handler, PathParams, Route, RouteOptions, RoutePayload, RollEvents, ViewClass } from './types.js'
+
+/** HTTP verbs in Roll's order. */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT', 'PATCH'] as const
+
+const PROTOCOLS = ['http', 'websocket']
+
+export interface RollOptions {
+  /** Largest body read into memory, in bytes; beyond it, 413. Default 1 MiB. */
+  maxBodySize?: number
+}
+
+type Listener = (...args: any[]) => unknown
+type AnyView = Function | ViewClass
+
+const isClass = (view: unknown): view is ViewClass =>
+  typeof view === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(view))
+
+const isPromise = (value: unknown): value is Promise<unknown> =>
+  value !== null && typeof value === 'object' && typeof (value as Promise<unknown>).then === 'function'
+
+function classHandlers(path: string, View: ViewClass, methods: unknown): Record<string, Function> {
+  if (methods !== undefined) {
+    throw new TypeError(`route '${path}': \`methods\` cannot be used with a class view; define onGet/onPost… on the class instead.`)
+  }
+  const view = new View() as Record<string, unknown>
+  const handlers: Record<string, Function> = {}
+  for (const method of HTTP_METHODS) {
+    const handler = view[`on${method[0]}${method.slice(1).toLowerCase()}`]
+    if (typeof handler === 'function') handlers[method] = handler.bind(view)
+  }
+  if (Object.keys(handlers).length === 0) {
+    throw new TypeError(`route '${path}': the class view ${View.name || '(anonymous)'} has no onGet/onPost/… method; define at least one.`)
+  }
+  return handlers
+}
+
+/**
+ * A Roll app: routes, event listeners, and app-wide data (it is a `Map`).
+ * Subclasses may swap the classes it builds with (`class MyRoll extends Roll { Query = MyQuery }`).
+ * @example
+ * const app = new Roll()
+ * app.route('/hello/{name}', (request, response, { name }) => { response.body = `Hello ${name}` })
+ */
+export class Roll extends Map<string, unknown> {
+  Query = Query
+  Form = Form
+  Files = Files
+  Request = Request
+  Response = Response
+  Cookies = Cookies
+  readonly maxBodySize: number
+  #router = new Router<RoutePayload>()
+  #listeners: Record<string, Listener[]> = Object.create(null)
+
+  constructor(options: RollOptions = {}) {
+    super()
+    const { maxBodySize = 1024 * 1024 } = options
+    if (!(maxBodySize >= 0)) throw new RangeError(`new Roll(): maxBodySize must be a number of bytes ≥ 0, got ${maxBodySize}.`)
+    this.maxBodySize = maxBodySize
+  }
+
+  /**
+   * Registers a handler (or a class view) for `path`; returns it. Without a handler,
+   * returns a function that registers one (Roll's decorator form).
+   * @example app.route('/items/{id:digit}', { methods: ['GET', 'POST'] }, handler)
+   */
+  route<P extends string, V extends Handler<PathParams<P>> | ViewClass>(path: P, view: V): V
+  route<P extends string, V extends Handler<PathParams<P>> | ViewClass>(path: P, options: RouteOptions, view: V): V
+  route<P extends string>(path: P, options?: RouteOptions): <V extends Handler<PathParams<P>> | ViewClass>(view: V) => V
+  route(path: string, optionsOrView?: RouteOptions | AnyView, maybeView?: AnyView): unknown {
+    const [options, view] = typeof optionsOrView === 'function' ? [{}, optionsOrView] : [optionsOrView ?? {}, maybeView]
+    const register = (view: AnyView) => this.#addRoute(path, options, view)
+    return view === undefined ? register : register(view)
+  }
+
+  #addRoute(path: string, options: RouteOptions, view: AnyView): AnyView {
+    if (typeof path !== 'string') throw new TypeError(`app.route(): the path must be a string, got ${typeof path}.`)
+    if (typeof view !== 'function') throw new TypeError(`route '${path}': the handler must be a function or a class, got ${typeof view}.`)
+    const { methods, ...extras } = options
+    if (extras.protocol !== undefined && !PROTOCOLS.includes(extras.protocol)) {
+      throw new TypeError(`route '${path}': unknown protocol '${extras.protocol}'; use 'http' or 'websocket'.`)
+    }
+    if (methods !== undefined && !Array.isArray(methods)) {
+      throw new TypeError(`route '${path}': \`methods\` must be an array such as ['GET', 'POST'].`)
+    }
+    const handlers = isClass(view)
+      ? classHandlers(path, view, methods)
+      : Object.fromEntries((methods ?? ['GET']).map((method) => [method.toUpperCase(), view]))
+    if (extras.protocol === 'websocket' && Object.keys(handlers).some((method) => method !== 'GET')) {
+      throw new TypeError(`route '${path}': a websocket route answers GET only; remove \`methods\`.`)
+    }
+    const payload = this.#router.add(path, { ...handlers, ...extras } as RoutePayload)
+    payload.protocol ??= 'http'
+    for (const listener of this.#listeners['route:add'] ?? []) listener(path, view, options)
+    return view
+  }
+
+  /** The route matching `path`; its payload is `null` when none does. */
+  lookup(path: string): Route {
+    return this.#router.match(path) ?? { payload: null, vars: {} }
+  }
+
+  /** Registers a listener for an event (built-in or custom); returns it. */
+  listen<K extends keyof RollEvents>(name: K, listener: RollEvents[K]): RollEvents[K]
+  listen<L extends Listener>(name: string, listener: L): L
+  listen(name: string, listener: Listener): Listener {
+    if (typeof listener !== 'function') throw new TypeError(`app.listen('${name}'): the listener must be a function, got ${typeof listener}.`)
+    ;(this.#listeners[name] ??= []).push(listener)
+    return listener
+  }
+
+  /** Calls the listeners of `name` in order; the first truthy result stops the chain and is returned. */
+  async hook<K extends keyof RollEvents>(name: K, ...args: Parameters<RollEvents[K]>): Promise<unknown>
+  async hook(name: string, ...args: unknown[]): Promise<unknown>
+  async hook(name: string, ...args: unknown[]): Promise<unknown> {
+    for (const listener of this.#listeners[name] ?? []) {
+      const result = await listener(...args)
+      if (result) return result
+    }
+    return undefined
+  }
+
+  /** True when `name` has listeners: lets the hot path skip a hook nobody listens to. */
+  #listens(name: string): boolean {
+    return this.#listeners[name] !== undefined
+  }
+
+  /** Fires `startup`; servers and the test client call it. */
+  async startup(): Promise<void> {
+    await this.hook('startup')
+  }
+
+  /** Fires `shutdown`; servers and the test client call it. */
+  async shutdown(): Promise<void> {
+    await this.hook('shutdown')
+  }
+
+  /** Runs one request through the lifecycle; errors become the response, never a rejection. */
+  async dispatch(request: Request, response: Response): Promise<void> {
+    try {
+      request.route = this.lookup(request.path)
+      if (!(this.#listens('headers') && (await this.hook('headers', request, response)))) {
+        const payload = request.route.payload
+        if (payload === null) throw new HttpError(404, request.path)
+        if (payload.protocol !== 'http') throw new HttpError(426)
+        const handler = payload[request.method]
+        if (typeof handler !== 'function' || !(HTTP_METHODS as readonly string[]).includes(request.method)) {
+          response.headers['Allow'] = HTTP_METHODS.filter((method) => typeof payload[method] === 'function').join(', ')
+          throw new HttpError(405)
+        }
+        if (!payload.lazyBody) await request.loadBody()
+        if (!(this.#listens('request') && (await this.hook('request', request, response)))) {
+          const result = handler(request, response, request.route.vars)
+          if (isPromise(result)) await result
+        }
+      }
+    } catch (error) {
+      await this.#onError(request, response, error)
+    }
+    if (this.#listens('response')) {
+      try {
+        await this.hook('response', request, response)
+      } catch (error) {
+        await this.#onError(request, response, error)
+      }
+    }
+  }
+
+  async #onError(request: Request, response: Response, error: unknown): Promise<void> {
+    if (!(error instanceof HttpError)) {
+      error = new HttpError(500, undefined, { cause: error })
+      logUnexpected(request, error as HttpError)
+    }
+    const httpError = error as HttpError
+    response.status = httpError.status
+    response.body = httpError.message
+    try {
+      await this.hook('error', request, response, httpError)
+    } catch (listenerError) {
+      response.status = 500
+      response.body = 'Internal Server Error'
+      logUnexpected(request, new HttpError(500, undefined, { cause: listenerError }))
+    }
+  }
+}
+
+/** One line on stderr for an error the app did not expect; the `traceback` extension prints the stack. */
+export function logUnexpected(request: Request, error: HttpError): void {
+  const cause = error.cause
+  const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : `thrown value ${String(cause)}`
+  console.error(`[roll] ${request.method} ${request.url} failed with 500 Internal Server Error: ${what}`)
+}

@@ -1,0 +1,11 @@
+// @roll/framework: the public surface. Extensions live in '@roll/framework/extensions',
+// test clients in '@roll/framework/testing'.
+export { Roll, HTTP_METHODS, type RollOptions } from './app.js'
+export { HttpError, HTTPStatus, statusPhrase } from './errors.js'
+export { Request, type RequestSource } from './request.js'
+export { Response, type Body, type Headers } from './response.js'
+export { Cookies, type CookieOptions } from './cookies.js'
+export { Multidict, Query, Form, Files, type UploadedFile } from './multidict.js'
+export { Router, parsePath, type PathPart } from './router.js'
+export { serve, createRequestListener, writeResponse, type ServeOptions, type Served, type ResponseSink } from './server.js'
+export type { Handler, PathParams, RouteOptions, RoutePayload, Route, RollEvents, ViewClass } from './types.js'

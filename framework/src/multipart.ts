@@ -1,0 +1,36 @@
+// Parses a multipart/form-data body into Form and Files, streaming it through busboy.
+import busboy from 'busboy'
+import { HttpError } from './errors.js'
+import type { Files, Form, UploadedFile } from './multidict.js'
+
+function uploadedFile(filename: string, contentType: string, data: Buffer): UploadedFile {
+  return { filename, contentType, data, size: data.length, text: () => data.toString('utf8') }
+}
+
+/** Fills `form` and `files` from `body`; a malformed body is a 400 "Unparsable multipart body". */
+export function parseMultipart(body: Buffer, contentType: string, form: Form, files: Files): Promise<void> {
+  const unparsable = (cause: unknown) => new HttpError(400, 'Unparsable multipart body', { cause })
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy
+    try {
+      // The body is already bounded by maxBodySize, so busboy needs no limits of its own;
+      // browsers send non-ASCII filenames as raw UTF-8.
+      parser = busboy({ headers: { 'content-type': contentType }, defParamCharset: 'utf8', limits: { fieldSize: Infinity } })
+    } catch (error) {
+      return reject(unparsable(error))
+    }
+    const pending: Promise<void>[] = []
+    parser.on('field', (name, value) => form.add(name, value))
+    parser.on('file', (name, stream, info) => {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      pending.push(new Promise((done) => stream.on('end', () => {
+        files.add(name, uploadedFile(info.filename ?? '', info.mimeType, Buffer.concat(chunks)))
+        done()
+      })))
+    })
+    parser.on('error', (error) => reject(unparsable(error)))
+    parser.on('close', () => Promise.all(pending).then(() => resolve(), reject))
+    parser.end(body)
+  })
+}

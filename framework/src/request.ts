@@ -1,0 +1,260 @@
+// The request a handler receives: method, path, headers, query, cookies and a body
+// that is read before the handler runs, or lazily on `lazyBody` routes.
+import { parseCookie } from 'cookie'
+import type { Roll } from './app.js'
+import { HttpError } from './errors.js'
+import type { Files, Form, Query } from './multidict.js'
+import { parseMultipart } from './multipart.js'
+import type { Route } from './types.js'
+
+/**
+ * Where a request comes from: Node's `IncomingMessage` is one; the test client makes
+ * its own. `headers` have lower-case names, as Node gives them.
+ */
+export interface RequestSource extends AsyncIterable<Uint8Array> {
+  method?: string
+  url?: string
+  headers: Record<string, string | string[] | undefined>
+}
+
+const EMPTY = Buffer.alloc(0)
+
+function decodePath(raw: string): string {
+  if (raw.indexOf('%') === -1) return raw
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new HttpError(400, `Invalid percent-encoding in path '${raw}'`)
+  }
+}
+
+/** `application/x-www-form-urlencoded`, strict as Python's `parse_qs(strict_parsing=True)`: every pair needs a `=`. */
+function parseUrlencoded(text: string, form: Form): Form {
+  if (text === '') return form
+  for (const pair of text.split('&')) {
+    if (pair.indexOf('=') === -1) throw new HttpError(400, 'Unparsable urlencoded body')
+  }
+  for (const [key, value] of new URLSearchParams(text)) form.add(key, value)
+  return form
+}
+
+/**
+ * An HTTP request. It is also a `Map` for your own data (`request.set('user', user)`);
+ * the framework never uses its entries.
+ */
+export class Request extends Map<string, unknown> {
+  readonly app: Roll
+  /** Upper-case verb. */
+  method: string
+  /** The raw request target, as received. */
+  url: string
+  /** The matched route: its payload (handlers and options) and placeholders. */
+  route: Route = { payload: null, vars: {} }
+  #source: RequestSource
+  #path?: string
+  #queryString?: string
+  #headers?: Record<string, string>
+  #query?: Query
+  #cookies?: Record<string, string>
+  #body?: Buffer
+  #json?: { value: unknown }
+  #form?: Form
+  #files?: Files
+  #multipart?: Promise<void>
+
+  constructor(app: Roll, source: RequestSource) {
+    super()
+    this.app = app
+    this.#source = source
+    this.method = (source.method ?? 'GET').toUpperCase()
+    this.url = source.url ?? '/'
+  }
+
+  #splitUrl(): void {
+    let target = this.url
+    if (target[0] !== '/' && target !== '*') {
+      // Absolute-form target (RFC 9112 §3.2.2), as sent to proxies.
+      try {
+        const url = new URL(target)
+        target = url.pathname + url.search
+      } catch {
+        throw new HttpError(400, `Invalid request target '${target}'`)
+      }
+    }
+    const mark = target.indexOf('?')
+    this.#path = decodePath(mark === -1 ? target : target.slice(0, mark))
+    this.#queryString = mark === -1 ? '' : target.slice(mark + 1)
+  }
+
+  /** The path, percent-decoded; invalid percent-encoding is a 400. */
+  get path(): string {
+    if (this.#path === undefined) this.#splitUrl()
+    return this.#path!
+  }
+
+  /** The raw query string, without `?`. */
+  get queryString(): string {
+    if (this.#queryString === undefined) this.#splitUrl()
+    return this.#queryString!
+  }
+
+  /** Header values by UPPER-CASE name: `request.headers['ACCEPT']`. */
+  get headers(): Record<string, string> {
+    if (this.#headers === undefined) {
+      const headers: Record<string, string> = Object.create(null)
+      const source = this.#source.headers
+      for (const name in source) {
+        const value = source[name]
+        if (value !== undefined) headers[name.toUpperCase()] = Array.isArray(value) ? value.join(', ') : value
+      }
+      this.#headers = headers
+    }
+    return this.#headers
+  }
+
+  get contentType(): string {
+    return this.headers['CONTENT-TYPE'] ?? ''
+  }
+
+  get host(): string {
+    return this.headers['HOST'] ?? ''
+  }
+
+  get referrer(): string {
+    return this.headers['REFERER'] ?? ''
+  }
+
+  get referer(): string {
+    return this.referrer
+  }
+
+  get origin(): string {
+    return this.headers['ORIGIN'] ?? ''
+  }
+
+  /** The query string as a `Query` multidict (blank values kept). */
+  get query(): Query {
+    if (this.#query === undefined) {
+      const query = new this.app.Query()
+      for (const [key, value] of new URLSearchParams(this.queryString)) query.add(key, value)
+      this.#query = query
+    }
+    return this.#query
+  }
+
+  /** Cookies sent by the client, by name. */
+  get cookies(): Record<string, string> {
+    this.#cookies ??= parseCookie(this.headers['COOKIE'] ?? '') as Record<string, string>
+    return this.#cookies
+  }
+
+  /** The body; throws `HttpError(500, 'Trying to consume lazy body')` until it is loaded. */
+  get body(): Buffer {
+    if (this.#body === undefined) throw new HttpError(500, 'Trying to consume lazy body')
+    return this.#body
+  }
+
+  set body(value: Buffer) {
+    this.#body = value
+    this.#json = this.#form = this.#files = this.#multipart = undefined
+  }
+
+  /** The body parsed as JSON (cached); invalid JSON is a 400. */
+  get json(): any {
+    if (this.#json === undefined) {
+      try {
+        this.#json = { value: JSON.parse(this.body.toString('utf8')) }
+      } catch (error) {
+        if (error instanceof HttpError) throw error
+        throw new HttpError(400, 'Unparsable JSON body', { cause: error })
+      }
+    }
+    return this.#json.value
+  }
+
+  #isMultipart(): boolean {
+    return this.contentType.toLowerCase().startsWith('multipart/form-data')
+  }
+
+  /** Fields of an urlencoded or multipart body; empty for other content types. */
+  get form(): Form {
+    if (this.#form === undefined) {
+      const body = this.body
+      if (this.#isMultipart()) this.#requireMultipart()
+      else {
+        const urlencoded = this.contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')
+        this.#form = urlencoded ? parseUrlencoded(body.toString('utf8'), new this.app.Form()) : new this.app.Form()
+      }
+    }
+    return this.#form!
+  }
+
+  /** Files of a multipart body; empty for other content types. */
+  get files(): Files {
+    if (this.#files === undefined) {
+      this.body
+      if (this.#isMultipart()) this.#requireMultipart()
+      else this.#files = new this.app.Files()
+    }
+    return this.#files!
+  }
+
+  #requireMultipart(): void {
+    // Multipart bodies are parsed (asynchronously) by loadBody; a body assigned by hand is not.
+    if (this.#multipartError) throw this.#multipartError
+    if (this.#form === undefined) throw new HttpError(500, 'Multipart body not parsed: call `await request.loadBody()` after assigning `request.body`')
+  }
+
+  #multipartError?: HttpError
+
+  /** Reads the whole body (at most `maxBodySize` bytes, else 413); does nothing if it is loaded. */
+  async loadBody(): Promise<void> {
+    if (this.#body === undefined) this.body = await this.#readBody()
+    if (this.#isMultipart() && this.#multipart === undefined) {
+      const form = new this.app.Form()
+      const files = new this.app.Files()
+      this.#multipart = parseMultipart(this.#body!, this.contentType, form, files).then(
+        () => { this.#form = form; this.#files = files },
+        (error: HttpError) => { this.#multipartError = error },
+      )
+    }
+    await this.#multipart
+  }
+
+  /** Loads the body and returns it. */
+  async read(): Promise<Buffer> {
+    await this.loadBody()
+    return this.body
+  }
+
+  #hasBody(): boolean {
+    const headers = this.#source.headers
+    const length = headers['content-length']
+    return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+  }
+
+  async #readBody(): Promise<Buffer> {
+    if (!this.#hasBody()) return EMPTY
+    const limit = this.app.maxBodySize
+    const tooLarge = () => new HttpError(413, `Request body is larger than the ${limit} bytes allowed`)
+    if (Number(this.#source.headers['content-length']) > limit) throw tooLarge()
+    const chunks: Uint8Array[] = []
+    let size = 0
+    for await (const chunk of this.#source) {
+      size += chunk.length
+      if (size > limit) throw tooLarge()
+      chunks.push(chunk)
+    }
+    return chunks.length === 1 ? Buffer.from(chunks[0].buffer, chunks[0].byteOffset, chunks[0].length) : Buffer.concat(chunks, size)
+  }
+
+  /** Streams the body chunk by chunk (on `lazyBody` routes): `for await (const chunk of request)`. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    if (this.#body !== undefined) {
+      if (this.#body.length) yield this.#body
+      return
+    }
+    if (!this.#hasBody()) return
+    yield* this.#source
+  }
+}

@@ -1,0 +1,171 @@
+// The router: Roll's `{placeholder}` paths, matched in registration order (the first
+// registered route that matches wins). Static paths are a Map lookup and a path with a
+// single placeholder is matched by string operations, so the hot path runs no regex.
+
+/** A piece of a route path: literal text, or a placeholder with its kind. */
+export type PathPart = string | { name: string; kind: string }
+
+// Kinds of placeholder. `string` (the default) and `any` may match an empty string,
+// so that `/foo/{id}` matches `/foo/` with `id: ''`, as Roll's router does.
+const KINDS: Record<string, string> = {
+  string: '[^/]*', digit: '[0-9]+', alnum: '[\\p{L}\\p{N}]+', alpha: '\\p{L}+', path: '.+', any: '.*',
+}
+const NAME = /^[A-Za-z_$][\w$]*$/
+
+/** Splits a route path into literal text and placeholders; throws on a malformed path. */
+export function parsePath(path: string): PathPart[] {
+  const fail = (what: string) => new SyntaxError(`Invalid route path '${path}': ${what}.`)
+  const parts: PathPart[] = []
+  const names = new Set<string>()
+  let literal = ''
+  for (let i = 0; i < path.length; i++) {
+    const char = path[i]
+    if (char === '}') throw fail(`unexpected '}' at position ${i}`)
+    if (char !== '{') { literal += char; continue }
+    // A regex may hold braces of its own (`{id:\d{3}}`): find the matching one.
+    let depth = 1
+    let end = i + 1
+    for (; end < path.length && depth > 0; end++) {
+      if (path[end] === '\\') end++
+      else if (path[end] === '{') depth++
+      else if (path[end] === '}') depth--
+    }
+    if (depth > 0) throw fail(`the '{' at position ${i} is never closed`)
+    const body = path.slice(i + 1, end - 1)
+    const colon = body.indexOf(':')
+    const name = colon === -1 ? body : body.slice(0, colon)
+    const kind = colon === -1 ? 'string' : body.slice(colon + 1)
+    if (!name) throw fail(`the placeholder at position ${i} has no name`)
+    if (!NAME.test(name) || name === '__proto__') throw fail(`'${name}' is not a valid placeholder name (use letters, digits and _)`)
+    if (names.has(name)) throw fail(`the placeholder '${name}' appears twice`)
+    if (!kind) throw fail(`the placeholder '${name}' has an empty kind after ':'`)
+    names.add(name)
+    if (literal) parts.push(literal)
+    literal = ''
+    parts.push({ name, kind })
+    i = end - 1
+  }
+  if (literal || parts.length === 0) parts.push(literal)
+  return parts
+}
+
+type Vars = Record<string, string>
+type Matcher = (path: string) => Vars | null
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+
+function countGroups(source: string): number {
+  return new RegExp(`${source}|`, 'u').exec('')!.length - 1
+}
+
+function regexMatcher(path: string, parts: PathPart[]): Matcher {
+  const names: string[] = []
+  const groups: number[] = []
+  let source = '^'
+  let group = 1
+  for (const part of parts) {
+    if (typeof part === 'string') { source += escape(part); continue }
+    const pattern = KINDS[part.kind] ?? part.kind
+    try {
+      names.push(part.name)
+      groups.push(group)
+      group += 1 + countGroups(pattern)
+    } catch (error) {
+      throw new SyntaxError(`Invalid route path '${path}': the placeholder '${part.name}' has an invalid regex '${part.kind}' (${(error as Error).message}).`)
+    }
+    source += `(${pattern})`
+  }
+  const regex = new RegExp(`${source}$`, 'u')
+  return (candidate) => {
+    const found = regex.exec(candidate)
+    if (found === null) return null
+    const vars: Vars = {}
+    for (let i = 0; i < names.length; i++) vars[names[i]] = found[groups[i]]
+    return vars
+  }
+}
+
+const isDigits = (text: string) => {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 48 || code > 57) return false
+  }
+  return true
+}
+const ALNUM = /^[\p{L}\p{N}]+$/u
+const ALPHA = /^\p{L}+$/u
+// Letters and digits beyond ASCII need Unicode tables: only then a regex runs.
+const isAsciiAlnum = (code: number, digits: boolean) =>
+  (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (digits && code >= 48 && code <= 57)
+const wordCheck = (digits: boolean, unicode: RegExp) => (text: string) => {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (!isAsciiAlnum(code, digits)) return code > 127 && unicode.test(text)
+  }
+  return true
+}
+
+const CHECKS: Record<string, (value: string) => boolean> = {
+  string: (value) => value.indexOf('/') === -1,
+  digit: (value) => value.length > 0 && isDigits(value),
+  alnum: (value) => value.length > 0 && wordCheck(true, ALNUM)(value),
+  alpha: (value) => value.length > 0 && wordCheck(false, ALPHA)(value),
+  path: (value) => value.length > 0,
+  any: () => true,
+}
+
+function singleMatcher(prefix: string, name: string, check: (value: string) => boolean, suffix: string): Matcher {
+  const minLength = prefix.length + suffix.length
+  return (path) => {
+    if (path.length < minLength || !path.startsWith(prefix) || !path.endsWith(suffix)) return null
+    const value = path.slice(prefix.length, path.length - suffix.length)
+    return check(value) ? { [name]: value } : null
+  }
+}
+
+function compile(path: string, parts: PathPart[]): Matcher {
+  const placeholders = parts.filter((part) => typeof part !== 'string')
+  if (placeholders.length === 1 && CHECKS[placeholders[0].kind]) {
+    const at = parts.indexOf(placeholders[0])
+    const literal = (part: PathPart | undefined) => (typeof part === 'string' ? part : '')
+    return singleMatcher(literal(parts[at - 1]), placeholders[0].name, CHECKS[placeholders[0].kind], literal(parts[at + 1]))
+  }
+  return regexMatcher(path, parts)
+}
+
+interface Entry<T> { index: number; payload: T; match?: Matcher; prefix: string }
+
+/** Routes by path. `add` merges into an existing route of the same path, as Roll does. */
+export class Router<T extends object> {
+  #byPath = new Map<string, Entry<T>>()
+  #static = new Map<string, Entry<T>>()
+  #dynamic: Entry<T>[] = []
+
+  /** Registers `path` with `payload`, or merges `payload` into the route already there; returns the route's payload. */
+  add(path: string, payload: T): T {
+    const known = this.#byPath.get(path)
+    if (known) return Object.assign(known.payload, payload)
+    const parts = parsePath(path)
+    const entry: Entry<T> = { index: this.#byPath.size, payload, prefix: typeof parts[0] === 'string' ? parts[0] : '' }
+    if (parts.length === 1 && typeof parts[0] === 'string') this.#static.set(path, entry)
+    else {
+      entry.match = compile(path, parts)
+      this.#dynamic.push(entry)
+    }
+    this.#byPath.set(path, entry)
+    return payload
+  }
+
+  /** The first registered route that matches `path`, with its placeholders; `null` if none. */
+  match(path: string): { payload: T; vars: Vars } | null {
+    const exact = this.#static.get(path)
+    const before = exact ? exact.index : Infinity
+    for (const entry of this.#dynamic) {
+      if (entry.index > before) break
+      if (!path.startsWith(entry.prefix)) continue
+      const vars = entry.match!(path)
+      if (vars !== null) return { payload: entry.payload, vars }
+    }
+    return exact ? { payload: exact.payload, vars: {} } : null
+  }
+}

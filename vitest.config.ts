@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const src = (file: string) => fileURLToPath(new URL(`./framework/src/${file}`, import.meta.url))
+
+// Tests import the public package names; they resolve to the TypeScript sources so a
+// test run never sees a stale build.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@roll\/framework$/, replacement: src('index.ts') },
+      { find: /^@roll\/framework\/extensions$/, replacement: src('extensions/index.ts') },
+      { find: /^@roll\/framework\/testing$/, replacement: src('testing.ts') },
+    ],
+  },
+  test: {
+    include: ['framework/test/**/*.test.ts', 'cli/test/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 20_000,
+  },
+})
