@@ -1,0 +1,27 @@
+// Output of the roll commands: a "[roll]" prefix, and colours only on a terminal.
+import { styleText } from 'node:util'
+
+type Style = Parameters<typeof styleText>[0]
+
+const paint = (style: Style, text: string, stream: NodeJS.WriteStream) =>
+  stream.isTTY && !process.env.NO_COLOR ? styleText(style, text) : text
+
+/** Colours for text printed to stdout (plain when stdout is not a terminal). */
+export const color = {
+  bold: (text: string) => paint('bold', text, process.stdout),
+  dim: (text: string) => paint('dim', text, process.stdout),
+  green: (text: string) => paint('green', text, process.stdout),
+  cyan: (text: string) => paint('cyan', text, process.stdout),
+  yellow: (text: string) => paint('yellow', text, process.stdout),
+  red: (text: string) => paint('red', text, process.stderr),
+}
+
+/** "[roll] message" on stdout. */
+export function info(message: string): void {
+  process.stdout.write(`${paint('cyan', '[roll]', process.stdout)} ${message}\n`)
+}
+
+/** "[roll] message" on stderr, in red on a terminal. */
+export function error(message: string): void {
+  process.stderr.write(`${paint('red', '[roll]', process.stderr)} ${message}\n`)
+}
