@@ -20,6 +20,8 @@ export interface RollOptions {
 
 type Listener = (...args: any[]) => unknown
 type AnyView = Function | ViewClass
+// An event name not in RollEvents: typed events must match their signature.
+type Custom<N extends string> = N extends keyof RollEvents ? never : N
 
 const isClass = (view: unknown): view is ViewClass =>
   typeof view === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(view))
@@ -111,7 +113,7 @@ export class Roll extends Map<string, unknown> {
 
   /** Registers a listener for an event (built-in or custom); returns it. */
   listen<K extends keyof RollEvents>(name: K, listener: RollEvents[K]): RollEvents[K]
-  listen<L extends Listener>(name: string, listener: L): L
+  listen<N extends string, L extends Listener>(name: Custom<N>, listener: L): L
   listen(name: string, listener: Listener): Listener {
     if (typeof listener !== 'function') throw new TypeError(`app.listen('${name}'): the listener must be a function, got ${typeof listener}.`)
     ;(this.#listeners[name] ??= []).push(listener)
@@ -120,7 +122,7 @@ export class Roll extends Map<string, unknown> {
 
   /** Calls the listeners of `name` in order; the first truthy result stops the chain and is returned. */
   async hook<K extends keyof RollEvents>(name: K, ...args: Parameters<RollEvents[K]>): Promise<unknown>
-  async hook(name: string, ...args: unknown[]): Promise<unknown>
+  async hook<N extends string>(name: Custom<N>, ...args: unknown[]): Promise<unknown>
   async hook(name: string, ...args: unknown[]): Promise<unknown> {
     for (const listener of this.#listeners[name] ?? []) {
       const result = await listener(...args)
