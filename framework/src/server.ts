@@ -82,10 +82,18 @@ async function writeStream(body: AsyncIterable<unknown>, status: number, headers
   } catch (error) {
     settled = true
     console.error('[roll] the response body stream failed; the connection was closed:', error)
-    sink.destroy()
+    cutShort(sink)
   } finally {
     sink.off('close', onClose)
   }
+}
+
+// Ends the connection after what was written so far, without the terminating chunk,
+// so the client sees a truncated response (destroying the socket could drop the last writes).
+function cutShort(sink: ResponseSink): void {
+  const socket = (sink as { socket?: Socket | null }).socket
+  if (socket) socket.end()
+  else sink.destroy()
 }
 
 function drainOrClose(sink: ResponseSink): Promise<void> {
@@ -152,6 +160,20 @@ export interface Served {
   close(): Promise<void>
 }
 
+const CLIENT_ERROR_BODIES: Record<number, string> = {
+  408: 'Request Timeout: the request head took too long to arrive',
+  414: 'URI Too Long: the request target is too long',
+  431: 'Request Header Fields Too Large',
+  505: 'HTTP Version Not Supported: use HTTP/1.1',
+}
+
+/** What llhttp accepts but we do not: HTTP/2+ request lines, over-long targets. */
+function refuse(req: IncomingMessage, maxUrlLength: number): [number, string] | undefined {
+  if (req.httpVersionMajor !== 1) return [505, CLIENT_ERROR_BODIES[505]]
+  if (req.url !== undefined && req.url.length > maxUrlLength) return [414, CLIENT_ERROR_BODIES[414]]
+  return undefined
+}
+
 // Node's default answers to malformed requests, with the statuses RFC 9112 asks for.
 function clientErrorStatus(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, maxUrlLength: number): number {
   switch (error.code) {
@@ -182,8 +204,9 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
   // Node checks the timeouts on an interval (30 s by default): check every second.
   const server = createServer({ connectionsCheckingInterval: 1000, headersTimeout, requestTimeout, keepAliveTimeout })
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (req.url !== undefined && req.url.length > maxUrlLength) {
-      res.writeHead(414, { 'Content-Type': TEXT, Connection: 'close' }).end(`Request target is longer than ${maxUrlLength} bytes`)
+    const refusal = refuse(req, maxUrlLength)
+    if (refusal !== undefined) {
+      res.writeHead(refusal[0], { 'Content-Type': TEXT, Connection: 'close' }).end(refusal[1])
       return
     }
     inFlight++
@@ -194,7 +217,7 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') return void socket.destroy()
     const status = clientErrorStatus(error, maxUrlLength)
-    const body = status === 408 ? 'Request Timeout' : status === 400 ? `Bad Request: ${error.message.replace(/^Parse Error: /, '')}` : ''
+    const body = CLIENT_ERROR_BODIES[status] ?? `Bad Request: ${error.message.replace(/^Parse Error: /, '')}`
     socket.end(`HTTP/1.1 ${status} ${statusPhrase(status)}\r\nContent-Type: ${TEXT}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
   })
   await app.startup()
