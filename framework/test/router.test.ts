@@ -1,0 +1,346 @@
+// The router, case for case against autoroutes' own test-suite (tests/test_routes.py and
+// the behaviour tests/test_edge.py implies). Our rule is "the first registered route that
+// matches wins"; where autoroutes' tree decides otherwise, a comment says so.
+import { describe, expect, test } from 'vitest'
+import { Roll, Router } from '@roll/framework'
+import { createClient } from '@roll/framework/testing'
+
+type Data = Record<string, unknown>
+
+function routes(...table: Array<[string, Data]>): Router<Data> {
+  const router = new Router<Data>()
+  for (const [path, data] of table) router.add(path, { ...data })
+  return router
+}
+
+const match = (router: Router<Data>, path: string) => {
+  const found = router.match(path)
+  return found === null ? [null, null] : [found.payload, found.vars]
+}
+
+describe('Router.match', () => {
+  test('follows a static path', () => {
+    expect(match(routes(['/foo', { something: 'x' }]), '/foo')).toEqual([{ something: 'x' }, {}])
+  })
+
+  test('matches the root', () => {
+    expect(match(routes(['/', { something: 'x' }]), '/')).toEqual([{ something: 'x' }, {}])
+  })
+
+  test('matches unicode paths', () => {
+    expect(match(routes(['/éèà', { something: 'àô' }]), '/éèà')).toEqual([{ something: 'àô' }, {}])
+  })
+
+  test('returns null for an unknown path', () => {
+    expect(match(routes(['/foo/', { data: 'x' }]), '/bar/')).toEqual([null, null])
+  })
+
+  test('returns null for an unknown path when routes have placeholders', () => {
+    expect(match(routes(['/foo/{id}', { data: 'x' }]), '/bar/foo')).toEqual([null, null])
+  })
+
+  test('returns the placeholders', () => {
+    expect(match(routes(['/foo/{id}', { data: 'x' }]), '/foo/bar')[1]).toEqual({ id: 'bar' })
+  })
+
+  test('returns a placeholder in the middle of the path', () => {
+    expect(match(routes(['/foo/{id}/bar', { data: 'x' }]), '/foo/22/bar')).toEqual([{ data: 'x' }, { id: '22' }])
+  })
+
+  test('matches a placeholder followed by an extension', () => {
+    expect(match(routes(['/foo/{id}.html', { data: 'x' }]), '/foo/bar.html')).toEqual([{ data: 'x' }, { id: 'bar' }])
+  })
+
+  test('matches an alnum placeholder followed by an extension', () => {
+    expect(match(routes(['/foo/{id:alnum}.html', { data: 'x' }]), '/foo/bar22.html')).toEqual([{ data: 'x' }, { id: 'bar22' }])
+  })
+
+  test('matches a path placeholder followed by an extension', () => {
+    expect(match(routes(['/foo/{id:path}.html', { data: 'x' }]), '/foo/bar/2.html')).toEqual([{ data: 'x' }, { id: 'bar/2' }])
+  })
+
+  test('tells apart different subpaths after a placeholder', () => {
+    const router = routes(['/foo/{id}/bar', { data: 'x' }], ['/foo/{id}/baz', { data: 'y' }])
+    expect(match(router, '/foo/22/bar')).toEqual([{ data: 'x' }, { id: '22' }])
+    expect(match(router, '/foo/33/baz')).toEqual([{ data: 'y' }, { id: '33' }])
+  })
+
+  test('takes a regex for a placeholder', () => {
+    const router = routes(['/foo/{id:\\d+}', { something: 'x' }])
+    expect(match(router, '/foo/bar')).toEqual([null, null])
+    expect(match(router, '/foo/22')).toEqual([{ something: 'x' }, { id: '22' }])
+  })
+
+  test('lets a regex placeholder consume slashes', () => {
+    expect(match(routes(['/foo/{path:.+}', { something: 'x' }]), '/foo/path/to/somewhere'))
+      .toEqual([{ something: 'x' }, { path: 'path/to/somewhere' }])
+  })
+
+  test('combines a regex placeholder with a longer static prefix', () => {
+    const router = routes(['/foo/cache/{path:.*}', { something: 'x' }], ['/foo/{path:.*}', { something: 'y' }])
+    expect(match(router, '/foo/cache/path/to/somewhere')).toEqual([{ something: 'x' }, { path: 'path/to/somewhere' }])
+  })
+
+  test('lets a wildcard regex placeholder consume an empty string', () => {
+    const router = routes(['/foo/cache/{path:.*}', { something: 'x' }], ['/foo/{path:.*}', { something: 'y' }])
+    expect(match(router, '/foo/cache/')).toEqual([{ something: 'x' }, { path: '' }])
+    expect(match(router, '/foo/')).toEqual([{ something: 'y' }, { path: '' }])
+  })
+
+  test('takes a regex with groups and alternatives', () => {
+    const router = routes(['/foo/{path:(some|any)where}', { something: 'x' }])
+    expect(match(router, '/foo/somewhere')[1]).toEqual({ path: 'somewhere' })
+    expect(match(router, '/foo/anywhere')[1]).toEqual({ path: 'anywhere' })
+    expect(match(router, '/foo/nowhere')[1]).toBeNull()
+  })
+
+  test('takes a regex with braces of its own', () => {
+    const router = routes(['/year/{year:\\d{4}}', { something: 'x' }])
+    expect(match(router, '/year/2017')[1]).toEqual({ year: '2017' })
+    expect(match(router, '/year/17')[1]).toBeNull()
+  })
+
+  test('keeps the placeholders right after a regex with groups', () => {
+    const router = routes(['/{kind:(a|b)(c|d)}/{id}', { something: 'x' }])
+    expect(match(router, '/bd/7')[1]).toEqual({ kind: 'bd', id: '7' })
+  })
+
+  test('tells apart clashing regexes', () => {
+    const router = routes(['/foo/{path:[abc]}', { something: 'x' }], ['/foo/{path:[xyz]}', { something: 'y' }])
+    expect(match(router, '/foo/a')).toEqual([{ something: 'x' }, { path: 'a' }])
+    expect(match(router, '/foo/x')).toEqual([{ something: 'y' }, { path: 'x' }])
+  })
+
+  test('tells apart a regex and a typed placeholder', () => {
+    const router = routes(['/foo/{path:[abc]}', { something: 'x' }], ['/foo/{path:digit}', { something: 'y' }])
+    expect(match(router, '/foo/a')).toEqual([{ something: 'x' }, { path: 'a' }])
+    expect(match(router, '/foo/12')).toEqual([{ something: 'y' }, { path: '12' }])
+  })
+
+  test('matches digit placeholders only on digits', () => {
+    const router = routes(['/foo/{id:digit}/path', { something: 'x' }])
+    expect(match(router, '/foo/123/path')[1]).toEqual({ id: '123' })
+    expect(match(router, '/foo/abc/path')[1]).toBeNull()
+  })
+
+  test('matches alnum placeholders only on letters and digits', () => {
+    const router = routes(['/foo/{name:alnum}', { something: 'x' }])
+    expect(match(router, '/foo/abc')[1]).toEqual({ name: 'abc' })
+    expect(match(router, '/foo/a.')[1]).toBeNull()
+  })
+
+  test('matches alnum placeholders on non-ASCII letters', () => {
+    const router = routes(['/foo/{name:alnum}', { something: 'x' }])
+    expect(match(router, '/foo/àéè')[1]).toEqual({ name: 'àéè' })
+    expect(match(router, '/foo/à.è')[1]).toBeNull()
+  })
+
+  test('matches alpha placeholders only on letters', () => {
+    const router = routes(['/foo/{name:alpha}', { something: 'x' }])
+    expect(match(router, '/foo/abc')[1]).toEqual({ name: 'abc' })
+    expect(match(router, '/foo/a.')[1]).toBeNull()
+    expect(match(router, '/foo/a2')[1]).toBeNull()
+  })
+
+  test('mixes text and a placeholder in one segment', () => {
+    const router = routes(['/foo.{ext}', { data: 'x' }])
+    expect(match(router, '/foo.json')[1]).toEqual({ ext: 'json' })
+    expect(match(router, '/foo.txt')[1]).toEqual({ ext: 'txt' })
+  })
+
+  test('tells apart clashing placeholders of different kinds', () => {
+    const router = routes(['horse/{id:digit}/subpath', { data: 'x' }], ['horse/{id}/other', { data: 'y' }])
+    expect(match(router, 'horse/22/subpath')).toEqual([{ data: 'x' }, { id: '22' }])
+    expect(match(router, 'horse/22/other')).toEqual([{ data: 'y' }, { id: '22' }])
+  })
+
+  test('merges a path added twice into one payload', () => {
+    const router = new Router<Data>()
+    router.add('/foo/', { data: 'old' })
+    router.add('/foo/', { data: 'new', other: 'new' })
+    expect(match(router, '/foo/')).toEqual([{ data: 'new', other: 'new' }, {}])
+  })
+
+  test('merges a path with placeholders added twice', () => {
+    const router = new Router<Data>()
+    router.add('/foo/{bar}/baz', { x: '1' })
+    router.add('/foo/{bar}/baz', { y: '2' })
+    expect(match(router, '/foo/a/baz')).toEqual([{ x: '1', y: '2' }, { bar: 'a' }])
+  })
+
+  test('keeps functions in the payload as they are', () => {
+    const handler = () => {}
+    expect(match(routes(['/foo', { handler }]), '/foo')).toEqual([{ handler }, {}])
+  })
+
+  test('returns several placeholders', () => {
+    expect(match(routes(['/foo/{id}/bar/{sub}', { something: 'x' }]), '/foo/id/bar/su'))
+      .toEqual([{ something: 'x' }, { id: 'id', sub: 'su' }])
+  })
+
+  test('returns placeholders in succession', () => {
+    expect(match(routes(['/foo/{id}/{sub}', { something: 'x' }]), '/foo/id/su'))
+      .toEqual([{ something: 'x' }, { id: 'id', sub: 'su' }])
+  })
+
+  test('gives a static segment registered first precedence over a placeholder', () => {
+    const router = routes(['/foo/{id}/path', { something: 'x' }], ['/foo/{id}/{sub}', { something: 'y' }])
+    expect(match(router, '/foo/id/path')).toEqual([{ something: 'x' }, { id: 'id' }])
+  })
+
+  test('matches a one-character value against a placeholder next to a static route', () => {
+    const router = routes(['/foo/path', { something: 'x' }], ['/foo/{id}', { something: 'y' }])
+    expect(match(router, '/foo/i')).toEqual([{ something: 'y' }, { id: 'i' }])
+    expect(match(routes(['/foo/path', { something: 'x' }], ['/foo/{id:digit}', { something: 'y' }]), '/foo/1'))
+      .toEqual([{ something: 'y' }, { id: '1' }])
+  })
+
+  test('respects the registration order of clashing routes', () => {
+    const router = routes(['/foo/{id}/{sub}', { something: 'y' }], ['/foo/{id}/path', { something: 'x' }])
+    expect(match(router, '/foo/id/path')).toEqual([{ something: 'y' }, { id: 'id', sub: 'path' }])
+  })
+
+  test('tells apart clashing placeholders of the same kind by what follows them', () => {
+    const router = routes(
+      ['/foo/{category}/{id:digit}.csv', { something: 'c' }],
+      ['/foo/{category}/{id:alnum}.txt', { something: 'x' }],
+      ['/foo/{category}/{id:alnum}.json', { something: 'j' }],
+    )
+    expect(match(router, '/foo/cat/id.txt')).toEqual([{ something: 'x' }, { id: 'id', category: 'cat' }])
+    expect(match(router, '/foo/cat/id.json')).toEqual([{ something: 'j' }, { id: 'id', category: 'cat' }])
+    expect(match(router, '/foo/cat/id.csv')).toEqual([null, null])
+    expect(match(router, '/foo/cat/123.csv')).toEqual([{ something: 'c' }, { id: '123', category: 'cat' }])
+  })
+
+  test('tells apart clashing placeholders of the same kind and different names', () => {
+    const router = routes(
+      ['/foo/{foo}/{id:digit}.csv', { something: 'c' }],
+      ['/foo/{bar}/{id:alnum}.txt', { something: 'x' }],
+      ['/foo/{baz}/{id:alnum}.json', { something: 'j' }],
+    )
+    expect(match(router, '/foo/cat/id.txt')).toEqual([{ something: 'x' }, { id: 'id', bar: 'cat' }])
+    expect(match(router, '/foo/cat/id.json')).toEqual([{ something: 'j' }, { id: 'id', baz: 'cat' }])
+    expect(match(router, '/foo/cat/id.csv')).toEqual([null, null])
+    expect(match(router, '/foo/cat/123.csv')).toEqual([{ something: 'c' }, { id: '123', foo: 'cat' }])
+  })
+
+  test('tells apart several clashing placeholders by their count and suffix', () => {
+    const router = routes(
+      ['/{names}/{z:digit}/{x:digit}/{y:digit}.pbf', { foo: 'pbf' }],
+      ['/{namespace}/{names}/{z:digit}/{x:digit}/{y:digit}.pbf', { foo: 'npbf' }],
+      ['/{names}/{z:digit}/{x:digit}/{y:digit}.mvt', { foo: 'mvt' }],
+      ['/{namespace}/{names}/{z:digit}/{x:digit}/{y:digit}.mvt', { foo: 'nmvt' }],
+    )
+    expect(match(router, '/default/mylayer/0/0/0.pbf'))
+      .toEqual([{ foo: 'npbf' }, { names: 'mylayer', namespace: 'default', x: '0', y: '0', z: '0' }])
+    expect(match(router, '/default/mylayer/0/0/0.mvt'))
+      .toEqual([{ foo: 'nmvt' }, { names: 'mylayer', namespace: 'default', x: '0', y: '0', z: '0' }])
+    expect(match(router, '/mylayer/0/0/0.pbf')).toEqual([{ foo: 'pbf' }, { names: 'mylayer', x: '0', y: '0', z: '0' }])
+    expect(match(router, '/mylayer/0/0/0.mvt')).toEqual([{ foo: 'mvt' }, { names: 'mylayer', x: '0', y: '0', z: '0' }])
+  })
+
+  test('matches a long placeholder followed by a slash', () => {
+    expect(match(routes(['/{bar}/', { something: 'x' }]), '/sdlfkseirsldkfjsie/'))
+      .toEqual([{ something: 'x' }, { bar: 'sdlfkseirsldkfjsie' }])
+  })
+
+  test('matches anything, the empty string included, with an any placeholder', () => {
+    const router = routes(['/foo/priority', { something: 'z' }], ['/foo/{bar:any}', { something: 'x' }])
+    expect(match(router, '/foo/baz')).toEqual([{ something: 'x' }, { bar: 'baz' }])
+    expect(match(router, '/foo/')).toEqual([{ something: 'x' }, { bar: '' }])
+    expect(match(router, '/foo/priority')).toEqual([{ something: 'z' }, {}])
+  })
+
+  test('does not match an any placeholder without its prefix', () => {
+    const router = routes(['/foo/{path:any}', { root: '../foo/' }], ['/{path:any}', { root: '.' }])
+    expect(match(router, '/')).toEqual([{ root: '.' }, { path: '' }])
+  })
+
+  test('combines a regex with text after it and a static prefix', () => {
+    const router = routes(['/foo/bar/{id}', { data: 'a' }], ['/foo/{id:[^\\.]+}.html', { data: 'b' }])
+    expect(match(router, '/foo/pouet.html')).toEqual([{ data: 'b' }, { id: 'pouet' }])
+    expect(match(router, '/foo/bar/pouet')).toEqual([{ data: 'a' }, { id: 'pouet' }])
+  })
+
+  test('never lets a plain placeholder match a slash', () => {
+    const router = routes(['root/{foo}', { data: 'one' }], ['root/foo/{bar}', { data: 'two' }])
+    expect(match(router, 'root/foo/123')).toEqual([{ data: 'two' }, { bar: '123' }])
+  })
+
+  test('lets a trailing placeholder match an empty string', () => {
+    // The contract's choice (for staticFiles' index at '/static/'); autoroutes compiles
+    // `{id}` to `[^/]+` and would not match.
+    expect(match(routes(['/foo/{id}', { data: 'x' }]), '/foo/')).toEqual([{ data: 'x' }, { id: '' }])
+  })
+
+  test('throws on an unclosed placeholder', () => {
+    expect(() => new Router().add('/foo/{ext/', {})).toThrow("Invalid route path '/foo/{ext/'")
+  })
+})
+
+// What autoroutes' tree tests (tests/test_edge.py) imply once the tree is hidden: routes
+// that share a prefix, a placeholder or a suffix all stay reachable.
+describe('Router with shared prefixes', () => {
+  test.each([
+    [['/foo', '/foo/bar'], ['/foo', '/foo/bar']],
+    [['/foo/bar', '/foo'], ['/foo/bar', '/foo']],
+    [['/foo/bar', '/foo/baz'], ['/foo/bar', '/foo/baz']],
+    [['/foo/baz/{bar}', '/foo/bar'], ['/foo/baz/x', '/foo/bar']],
+    [['/foo/baz', '/foo/{bar}'], ['/foo/baz', '/foo/x']],
+    [['/foo/bar', '/foo/baz/{bar}'], ['/foo/bar', '/foo/baz/x']],
+    [['/foo/{bar}/', '/foo/{bar}/baz'], ['/foo/x/', '/foo/x/baz']],
+    [['/foo/{bar}/baz', '/foo/{bar}/'], ['/foo/x/baz', '/foo/x/']],
+    [['/foo/{bar}/bar', '/foo/{bar}/baz'], ['/foo/x/bar', '/foo/x/baz']],
+    [['{bar}/foo', '{bar}/bar'], ['x/foo', 'x/bar']],
+    [['{bar}', '{bar}/bar'], ['x', 'x/bar']],
+    [['foo', '{foo}'], ['foo', 'x']],
+    [['/foo/{bar:digit}', '/foo/{bar:string}'], ['/foo/1', '/foo/x']],
+    [['/foo/{bar:digit}/baz', '/foo/{bar:string}/baz'], ['/foo/1/baz', '/foo/x/baz']],
+  ])('keeps both %j reachable', (paths, requests) => {
+    const router = routes([paths[0], { x: '1' }], [paths[1], { x: '2' }])
+    expect(router.match(requests[0])?.payload).toEqual({ x: '1' })
+    expect(router.match(requests[1])?.payload).toEqual({ x: '2' })
+  })
+
+  test('lets a placeholder registered first shadow a static path registered after it', () => {
+    // autoroutes agrees: its tree keeps the '{bar}' edge before the 'baz' one (test_edge.py).
+    const router = routes(['/foo/{bar}', { x: '1' }], ['/foo/baz', { x: '2' }])
+    expect(router.match('/foo/baz')).toEqual({ payload: { x: '1' }, vars: { bar: 'baz' } })
+  })
+
+  test('keeps two paths that differ only by a placeholder name apart, the first shadowing the second', () => {
+    // autoroutes merges `{bar:digit}` and `{baz:digit}` into one node; we keep each path's
+    // own names for its handler (see docs/decisions.md).
+    const router = routes(['/foo/{bar:digit}', { x: '1' }], ['/foo/{baz:digit}', { y: '2' }])
+    expect(router.match('/foo/1')).toEqual({ payload: { x: '1' }, vars: { bar: '1' } })
+  })
+})
+
+describe('app.route and the router', () => {
+  test('answers with the handler of the first registered route that matches', async () => {
+    const app = new Roll()
+    app.route('/foo/{id}/{sub}', (_request, response, { id, sub }) => { response.body = `first ${id} ${sub}` })
+    app.route('/foo/{id}/path', (_request, response, { id }) => { response.body = `second ${id}` })
+    app.route('/foo/{category}/{id:digit}.csv', (_request, response, { id }) => { response.body = `csv ${id}` })
+    const client = createClient(app)
+    expect((await client.get('/foo/id/path')).text).toBe('first id path')
+    expect((await client.get('/foo/cat/12.csv')).text).toBe('first cat 12.csv')
+  })
+
+  test('passes the placeholders of a static-prefixed regex route to the handler', async () => {
+    const app = new Roll()
+    app.route('/foo/bar/{id}', (_request, response, { id }) => { response.body = `a ${id}` })
+    app.route('/foo/{id:[^\\.]+}.html', (_request, response, { id }) => { response.body = `b ${id}` })
+    const client = createClient(app)
+    expect((await client.get('/foo/pouet.html')).text).toBe('b pouet')
+    expect((await client.get('/foo/bar/pouet')).text).toBe('a pouet')
+  })
+
+  test('matches unicode paths sent percent-encoded', async () => {
+    const app = new Roll()
+    app.route('/éèà/{name:alnum}', (_request, response, { name }) => { response.body = name })
+    const response = await createClient(app).get('/éèà/àéè')
+    expect(response.status).toBe(200)
+    expect(response.text).toBe('àéè')
+  })
+})
