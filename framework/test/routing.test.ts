@@ -1,0 +1,267 @@
+// app.route: placeholders of every kind, 404 and 405, merging, route options on the
+// payload, malformed paths, the curried form, and class views (Roll's test_class_views.py).
+import { describe, expect, test } from 'vitest'
+import { HTTP_METHODS, Roll, type Request, type Response } from '@roll/framework'
+import { createClient } from '@roll/framework/testing'
+
+const echoVars = (request: Request, response: Response) => { response.json = request.route.vars }
+
+async function varsOf(path: string, url: string) {
+  const app = new Roll()
+  app.route(path, echoVars)
+  const response = await createClient(app).get(url)
+  return response.status === 200 ? response.json : response.status
+}
+
+describe('app.route placeholders', () => {
+  test.each([
+    ['/hello/{name}', '/hello/world', { name: 'world' }],
+    ['/hello/{name:string}', '/hello/world', { name: 'world' }],
+    ['/hello/{name}', '/hello/wor/ld', 404],
+    ['/items/{id:digit}', '/items/42', { id: '42' }],
+    ['/items/{id:digit}', '/items/4a', 404],
+    ['/items/{id:digit}', '/items/', 404],
+    ['/tags/{tag:alnum}', '/tags/abc123', { tag: 'abc123' }],
+    ['/tags/{tag:alnum}', '/tags/ab-c', 404],
+    ['/words/{word:alpha}', '/words/été', { word: 'été' }],
+    ['/words/{word:alpha}', '/words/a2', 404],
+    ['/files/{rest:path}', '/files/a/b/c.txt', { rest: 'a/b/c.txt' }],
+    ['/files/{rest:path}', '/files/', 404],
+    ['/any/{rest:any}', '/any/a/b', { rest: 'a/b' }],
+    ['/any/{rest:any}', '/any/', { rest: '' }],
+    ['/years/{year:\\d{4}}', '/years/2017', { year: '2017' }],
+    ['/years/{year:\\d{4}}', '/years/17', 404],
+    ['/file.{ext}', '/file.json', { ext: 'json' }],
+    ['/{name}.{ext}', '/report.pdf', { name: 'report', ext: 'pdf' }],
+    ['/{name}.{ext:alpha}', '/report.v2', 404],
+    ['/tiles/{z:digit}/{x:digit}/{y:digit}.{format}', '/tiles/1/2/3.png', { z: '1', x: '2', y: '3', format: 'png' }],
+    ['/foo/{id}', '/foo/', { id: '' }],
+  ])('%s on %s gives %j', async (path, url, expected) => {
+    expect(await varsOf(path, url)).toEqual(expected)
+  })
+
+  test('passes the placeholders to the handler as its third argument', async () => {
+    const app = new Roll()
+    app.route('/hello/{parameter}', (_request, response, { parameter }) => { response.body = `Hello ${parameter}` })
+    const response = await createClient(app).get('/hello/world')
+    expect(response.status).toBe(200)
+    expect(response.text).toBe('Hello world')
+  })
+
+  test('matches placeholders against the percent-decoded path', async () => {
+    expect(await varsOf('/hello/{name}', '/hello/J%C3%A9r%C3%B4me%20B')).toEqual({ name: 'Jérôme B' })
+  })
+})
+
+describe('app.route answers', () => {
+  test('returns 404 with the path as body for an unknown path', async () => {
+    const app = new Roll()
+    app.route('/known', () => {})
+    const response = await createClient(app).get('/unknown/path?x=1')
+    expect(response.status).toBe(404)
+    expect(response.text).toBe('/unknown/path')
+    expect(response.headers['content-type']).toBe('text/plain; charset=utf-8')
+  })
+
+  test('returns 405 with an Allow header when the path exists but the method does not', async () => {
+    const app = new Roll()
+    app.route('/test', { methods: ['GET', 'POST'] }, () => {})
+    const response = await createClient(app).put('/test')
+    expect(response.status).toBe(405)
+    expect(response.text).toBe('Method Not Allowed')
+    expect(response.headers['allow']).toBe('GET, POST')
+  })
+
+  test('accepts only GET by default', async () => {
+    const app = new Roll()
+    app.route('/test', (_request, response) => { response.body = 'got' })
+    const client = createClient(app)
+    expect((await client.get('/test')).text).toBe('got')
+    expect((await client.post('/test')).status).toBe(405)
+    expect((await client.head('/test')).status).toBe(405)
+  })
+
+  test('accepts methods given in lower case', async () => {
+    const app = new Roll()
+    app.route('/test', { methods: ['post'] }, (_request, response) => { response.body = 'posted' })
+    expect((await createClient(app).post('/test')).text).toBe('posted')
+  })
+
+  test('returns 405 for a verb that is not an HTTP method even if a route registered it', async () => {
+    const app = new Roll()
+    app.route('/test', { methods: ['SPAM'] }, () => {})
+    app.route('/test', { methods: ['GET'] }, () => {})
+    const response = await createClient(app).request('SPAM', '/test')
+    expect(response.status).toBe(405)
+    expect(response.headers['allow']).toBe('GET')
+  })
+
+  test('merges a path registered again: new methods are added, a repeated one gets the new handler', async () => {
+    const app = new Roll()
+    app.route('/test', { methods: ['GET', 'PUT'], color: 'red' }, (_request, response) => { response.body = 'old get' })
+    app.route('/test', { methods: ['GET', 'POST'], size: 'big' }, (request, response) => {
+      response.body = `new ${request.method} ${request.route.payload!.color} ${request.route.payload!.size}`
+    })
+    const client = createClient(app)
+    expect((await client.get('/test')).text).toBe('new GET red big')
+    expect((await client.post('/test')).text).toBe('new POST red big')
+    expect((await client.put('/test')).text).toBe('old get')
+  })
+
+  test('keeps route options on request.route.payload along with the handlers', async () => {
+    const app = new Roll()
+    let payload: Record<string, unknown> | null = null
+    const handler = app.route('/test', { methods: ['GET', 'POST'], lazyBody: true, name: 'tester', custom: 'tomato' }, (request) => {
+      payload = request.route.payload
+    })
+    await createClient(app).get('/test')
+    expect(payload).toEqual({ GET: handler, POST: handler, lazyBody: true, name: 'tester', custom: 'tomato', protocol: 'http' })
+  })
+
+  test('sets request.route.payload to null for an unknown path', async () => {
+    const app = new Roll()
+    let route: unknown
+    app.listen('headers', (request) => { route = request.route })
+    await createClient(app).get('/nowhere')
+    expect(route).toEqual({ payload: null, vars: {} })
+  })
+
+  test('answers 426 to a plain GET on a websocket route', async () => {
+    const app = new Roll()
+    app.route('/ws', { protocol: 'websocket' }, () => {})
+    expect((await createClient(app).get('/ws')).status).toBe(426)
+  })
+})
+
+describe('app.route registration', () => {
+  test('returns the handler in every form', () => {
+    const app = new Roll()
+    const handler = () => {}
+    expect(app.route('/a', handler)).toBe(handler)
+    expect(app.route('/b', { methods: ['POST'] }, handler)).toBe(handler)
+    expect(app.route('/c')(handler)).toBe(handler)
+    expect(app.route('/d', { methods: ['PUT'] })(handler)).toBe(handler)
+  })
+
+  test('registers through the curried form, as a decorator would', async () => {
+    const app = new Roll()
+    app.route('/hello/{name}', { methods: ['POST'] })((_request, response, { name }) => { response.body = `Hi ${name}` })
+    const response = await createClient(app).post('/hello/you')
+    expect(response.text).toBe('Hi you')
+  })
+
+  test.each([
+    ['/foo/{ext/', "Invalid route path '/foo/{ext/': the '{' at position 5 is never closed."],
+    ['/foo/{}', "Invalid route path '/foo/{}': the placeholder at position 5 has no name."],
+    ['/foo/{:digit}', "Invalid route path '/foo/{:digit}': the placeholder at position 5 has no name."],
+    ['/foo/{id:[abc}', "Invalid route path '/foo/{id:[abc}': the placeholder 'id' has an invalid regex '[abc'"],
+    ['/foo/{id:(}', "Invalid route path '/foo/{id:(}': the placeholder 'id' has an invalid regex '('"],
+    ['/foo/id}', "Invalid route path '/foo/id}': unexpected '}' at position 7."],
+    ['/{id}/{id}', "Invalid route path '/{id}/{id}': the placeholder 'id' appears twice."],
+    ['/foo/{id:}', "Invalid route path '/foo/{id:}': the placeholder 'id' has an empty kind after ':'."],
+  ])('throws at registration on the malformed path %s, naming it', (path, message) => {
+    const app = new Roll()
+    expect(() => app.route(path, () => {})).toThrow(message)
+  })
+
+  test('throws a TypeError when the handler is not a function', () => {
+    const app = new Roll()
+    expect(() => app.route('/a', {}, 'nope' as never)).toThrow(new TypeError("route '/a': the handler must be a function or a class, got string."))
+  })
+
+  test('throws a TypeError on an unknown protocol', () => {
+    const app = new Roll()
+    expect(() => app.route('/a', { protocol: 'gopher' as never }, () => {})).toThrow(TypeError)
+  })
+
+  test('lists HTTP_METHODS in Roll\'s order', () => {
+    expect(HTTP_METHODS).toEqual(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT', 'PATCH'])
+  })
+})
+
+describe('class views', () => {
+  test('answers each method with its on* method', async () => {
+    const app = new Roll()
+    app.route('/test', class {
+      async onGet(_request: Request, response: Response) { response.body = 'called' }
+      async onPost(_request: Request, response: Response) { response.body = 'called with post' }
+    })
+    const client = createClient(app)
+    expect(await client.get('/test')).toMatchObject({ status: 200, text: 'called' })
+    expect(await client.post('/test')).toMatchObject({ status: 200, text: 'called with post' })
+    expect((await client.put('/test')).status).toBe(405)
+  })
+
+  test('maps every verb to its on* method', async () => {
+    const app = new Roll()
+    const answer = (request: Request, response: Response) => { response.headers['X-Method'] = request.method }
+    app.route('/test', class {
+      onGet = answer; onHead = answer; onPost = answer; onPut = answer; onDelete = answer
+      onTrace = answer; onOptions = answer; onConnect = answer; onPatch = answer
+    })
+    const client = createClient(app)
+    for (const method of HTTP_METHODS) {
+      expect((await client.request(method, '/test')).headers['x-method']).toBe(method)
+    }
+  })
+
+  test('counts inherited methods and reads the subclass fields', async () => {
+    class View {
+      custom = ''
+      async onGet(_request: Request, response: Response) { response.body = this.custom }
+    }
+    class Cucumber extends View { override custom = 'cucumber' }
+    const app = new Roll()
+    app.route('/tomatoes', class Tomato extends View { override custom = 'tomato' })
+    app.route('/cucumbers', Cucumber)
+    app.route('/gherkins', class Gherkin extends Cucumber { override custom = 'gherkin' })
+    const client = createClient(app)
+    expect((await client.get('/tomatoes')).text).toBe('tomato')
+    expect((await client.get('/cucumbers')).text).toBe('cucumber')
+    expect((await client.get('/gherkins')).text).toBe('gherkin')
+  })
+
+  test('keeps extra options on the payload', async () => {
+    const app = new Roll()
+    app.route('/test', { custom: 'tomato' }, class {
+      onGet(request: Request, response: Response) { response.body = String(request.route.payload!.custom) }
+    })
+    expect((await createClient(app).get('/test')).text).toBe('tomato')
+  })
+
+  test('passes the placeholders to the methods', async () => {
+    const app = new Roll()
+    app.route('/test/{mystery}', class {
+      onGet(_request: Request, response: Response, { mystery }: { mystery: string }) { response.body = mystery }
+    })
+    expect((await createClient(app).get('/test/salad')).text).toBe('salad')
+  })
+
+  test('instantiates the class once for all requests', async () => {
+    let instances = 0
+    const app = new Roll()
+    app.route('/test', class {
+      count = 0
+      constructor() { instances++ }
+      onGet(_request: Request, response: Response) { response.body = String(++this.count) }
+    })
+    const client = createClient(app)
+    await client.get('/test')
+    expect((await client.get('/test')).text).toBe('2')
+    expect(instances).toBe(1)
+  })
+
+  test('throws at registration when methods is given with a class', () => {
+    const app = new Roll()
+    expect(() => app.route('/test', { methods: ['POST'] }, class { onGet() {} })).toThrow(
+      new TypeError("route '/test': `methods` cannot be used with a class view; define onGet/onPost… on the class instead."),
+    )
+  })
+
+  test('throws at registration when the class has no on* method', () => {
+    const app = new Roll()
+    expect(() => app.route('/test', class MyHandler { badGetName() {} })).toThrow(
+      new TypeError("route '/test': the class view MyHandler has no onGet/onPost/… method; define at least one."),
+    )
+  })
+})
