@@ -102,7 +102,7 @@ export class Roll extends Map<string, unknown> {
     }
     const payload = this.#router.add(path, { ...handlers, ...extras } as RoutePayload)
     payload.protocol ??= 'http'
-    for (const listener of this.#listeners['route:add'] ?? []) listener(path, view, options)
+    for (const listener of this.#listeners['route:add'] ?? []) if (listener(path, view, options)) break
     return view
   }
 
