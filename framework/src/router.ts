@@ -164,7 +164,9 @@ export class Router<T extends object> {
       if (entry.index > before) break
       if (!path.startsWith(entry.prefix)) continue
       const vars = entry.match!(path)
-      if (vars !== null) return { payload: entry.payload, vars }
+      // An exact static route beats a placeholder that only matches empty (`/hello/`
+      // against `/hello/{name}`), as in Roll's router, where the static path is a node of its own.
+      if (vars !== null && !(exact && Object.values(vars).includes(''))) return { payload: entry.payload, vars }
     }
     return exact ? { payload: exact.payload, vars: {} } : null
   }
