@@ -11,6 +11,7 @@ import type { Handler, PathParams, Route, RouteOptions, RoutePayload, RollEvents
 /** HTTP verbs in Roll's order. */
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT', 'PATCH'] as const
 
+const METHODS = new Set<string>(HTTP_METHODS)
 const PROTOCOLS = ['http', 'websocket']
 
 export interface RollOptions {
@@ -155,7 +156,7 @@ export class Roll extends Map<string, unknown> {
         if (payload === null) throw new HttpError(404, request.path)
         if (payload.protocol !== 'http') throw new HttpError(426)
         const handler = payload[request.method]
-        if (typeof handler !== 'function' || !(HTTP_METHODS as readonly string[]).includes(request.method)) {
+        if (typeof handler !== 'function' || !METHODS.has(request.method)) {
           response.headers['Allow'] = HTTP_METHODS.filter((method) => typeof payload[method] === 'function').join(', ')
           throw new HttpError(405)
         }

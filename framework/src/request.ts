@@ -18,6 +18,7 @@ export interface RequestSource extends AsyncIterable<Uint8Array> {
 }
 
 const EMPTY = Buffer.alloc(0)
+const LOADED = Promise.resolve()
 
 function decodePath(raw: string): string {
   if (raw.indexOf('%') === -1) return raw
@@ -173,7 +174,8 @@ export class Request extends Map<string, unknown> {
   }
 
   #isMultipart(): boolean {
-    return this.contentType.toLowerCase().startsWith('multipart/form-data')
+    const type = this.#source.headers['content-type']
+    return typeof type === 'string' && type.toLowerCase().startsWith('multipart/form-data')
   }
 
   /** Fields of an urlencoded or multipart body; empty for other content types. */
@@ -208,7 +210,14 @@ export class Request extends Map<string, unknown> {
   #multipartError?: HttpError
 
   /** Reads the whole body (at most `maxBodySize` bytes, else 413); does nothing if it is loaded. */
-  async loadBody(): Promise<void> {
+  loadBody(): Promise<void> {
+    // Most requests have no body: settle them without an extra async step.
+    if (this.#body === undefined && !this.#hasBody()) this.#body = EMPTY
+    if (this.#body !== undefined && (this.#multipart !== undefined || !this.#isMultipart())) return this.#multipart ?? LOADED
+    return this.#load()
+  }
+
+  async #load(): Promise<void> {
     if (this.#body === undefined) this.body = await this.#readBody()
     if (this.#isMultipart() && this.#multipart === undefined) {
       const form = new this.app.Form()
