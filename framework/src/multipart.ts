@@ -7,6 +7,18 @@ function uploadedFile(filename: string, contentType: string, data: Buffer): Uplo
   return { filename, contentType, data, size: data.length, text: () => data.toString('utf8') }
 }
 
+// RFC 2046 §5.1.1: after the close delimiter come only padding and a CRLF-led epilogue.
+// busboy ignores whatever follows it, so a body like `--b--garbage` would pass as empty.
+function endsWell(body: Buffer, contentType: string): boolean {
+  const found = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType)
+  if (found === null) return true
+  const close = `--${found[1] ?? found[2]}--`
+  const start = body.toString('latin1', 0, close.length) === close ? 0 : body.indexOf(`\r\n${close}`) + 2
+  if (start === 1) return true // no close delimiter: busboy reports the unexpected end
+  const end = start + close.length
+  return /^[ \t]*(\r\n|$)/.test(body.toString('latin1', end, end + 80))
+}
+
 /** Fills `form` and `files` from `body`; a malformed body is a 400 "Unparsable multipart body". */
 export function parseMultipart(body: Buffer, contentType: string, form: Form, files: Files): Promise<void> {
   const unparsable = (cause: unknown) => new HttpError(400, 'Unparsable multipart body', { cause })
@@ -30,7 +42,10 @@ export function parseMultipart(body: Buffer, contentType: string, form: Form, fi
       })))
     })
     parser.on('error', (error) => reject(unparsable(error)))
-    parser.on('close', () => Promise.all(pending).then(() => resolve(), reject))
+    parser.on('close', () => Promise.all(pending).then(
+      () => (endsWell(body, contentType) ? resolve() : reject(unparsable(new Error('data after the close delimiter')))),
+      reject,
+    ))
     parser.end(body)
   })
 }

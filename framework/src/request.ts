@@ -155,9 +155,9 @@ export class Request extends Map<string, unknown> {
     return this.#body
   }
 
+  /** Replaces the body; `json`, `form` and `files` already read stay as they were (Roll caches them too). */
   set body(value: Buffer) {
     this.#body = value
-    this.#json = this.#form = this.#files = this.#multipart = undefined
   }
 
   /** The body parsed as JSON (cached); invalid JSON is a 400. */
