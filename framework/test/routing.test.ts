@@ -40,6 +40,19 @@ describe('app.route placeholders', () => {
     expect(await varsOf(path, url)).toEqual(expected)
   })
 
+  test('gives a greedy first placeholder the longest match when several share a segment', async () => {
+    expect(await varsOf('/{name}.{ext}', '/a.b.c')).toEqual({ name: 'a.b', ext: 'c' })
+  })
+
+  test('lets an exact static route beat an empty placeholder value, whatever the order', async () => {
+    const app = new Roll()
+    app.route('/hello/{name}', (_request, response, { name }) => { response.body = `Hello ${name}` })
+    app.route('/hello/', (_request, response) => { response.body = 'Hello you' })
+    const client = createClient(app)
+    expect((await client.get('/hello/')).text).toBe('Hello you')
+    expect((await client.get('/hello/world')).text).toBe('Hello world')
+  })
+
   test('passes the placeholders to the handler as its third argument', async () => {
     const app = new Roll()
     app.route('/hello/{parameter}', (_request, response, { parameter }) => { response.body = `Hello ${parameter}` })
