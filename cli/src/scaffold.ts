@@ -1,0 +1,249 @@
+// Scaffolding: copies an app template from templates/ into a folder. The only module
+// that knows templates/: files are copied verbatim, `_gitignore` becomes `.gitignore`,
+// package.json gets the app's name and @roll/* dependencies that resolve to this checkout.
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import validateNpmPackageName from 'validate-npm-package-name'
+import { CliError } from './errors.js'
+
+/** A template's name and its one-line description, as the prompt lists them. */
+export interface Template {
+  name: string
+  description: string
+}
+
+/** The templates, in the order the prompt lists them; the first is the default. */
+export const TEMPLATES: readonly Template[] = [
+  { name: 'basic', description: "Roll's hello app: a path parameter, a JSON route, HttpError, logger" },
+  { name: 'websocket-keepalive', description: 'A websocket echo/broadcast with ping/pong keep-alive, and a page to try it' },
+  { name: 'auth', description: 'HTTP Basic auth: an authRequired wrapper, also guarding a websocket' },
+  { name: 'custom-query', description: 'Subclassing Roll: a Query with a date getter, 400 on bad input' },
+]
+
+// cli/src/scaffold.ts and cli/dist/scaffold.js both sit two levels below the checkout.
+const checkoutRoot = fileURLToPath(new URL('../../', import.meta.url))
+
+/** The folder holding the templates. */
+export const templatesDir = path.join(checkoutRoot, 'templates')
+
+// Files a template folder may hold that never belong in an app.
+const SKIPPED = new Set(['node_modules', 'dist', 'package-lock.json', '.DS_Store'])
+// npm drops .gitignore files from packages, so templates store them under another name.
+const RENAMED: Record<string, string> = { _gitignore: '.gitignore' }
+
+/** The template called `name`, or a CliError listing the available ones. */
+export function findTemplate(name: string): Template {
+  const template = TEMPLATES.find((t) => t.name === name)
+  if (template) return template
+  throw new CliError(
+    `Unknown template '${name}'. Available: ${TEMPLATES.map((t) => t.name).join(', ')}.`,
+    `Pass one of them to --template, e.g. --template ${TEMPLATES[0].name}.`,
+  )
+}
+
+/** Why `name` cannot be a new npm package's name, or `undefined` when it can. */
+export function packageNameProblem(name: string): string | undefined {
+  const result = validateNpmPackageName(name)
+  if (result.validForNewPackages) return undefined
+  return result.errors?.[0] ?? result.warnings?.[0] ?? 'not a valid npm package name'
+}
+
+/** A valid package name close to `name` ("My App!" → "my-app"), for suggestions. */
+export function toPackageName(name: string): string {
+  const cleaned = name
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, '-')
+    .replace(/^[._-]+/, '')
+    .replace(/[^a-z0-9~.-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/-$/, '')
+  return cleaned === '' || packageNameProblem(cleaned) ? 'roll-app' : cleaned
+}
+
+/** The entries of `dir` a scaffold would replace (`.git` is kept); `[]` when it does not exist. */
+export function existingEntries(dir: string): string[] {
+  if (!existsSync(dir)) return []
+  let entries: string[]
+  try {
+    entries = readdirSync(dir)
+  } catch {
+    throw new CliError(`'${dir}' exists and is not a folder.`, 'Choose another name for the app folder.')
+  }
+  return entries.filter((entry) => entry !== '.git').sort()
+}
+
+/** "a, b, c and 4 more": a short list of entries for messages. */
+export function summarize(entries: string[], max = 5): string {
+  const shown = entries.slice(0, max).join(', ')
+  return entries.length > max ? `${shown} and ${entries.length - max} more` : shown
+}
+
+/**
+ * The packages of this checkout that an app may depend on, by name, with their folders:
+ * an app's `@roll/framework` and `@roll/cli` are rewritten to `file:` links to them.
+ */
+export function checkoutPackages(): Record<string, string> {
+  const packages: Record<string, string> = {}
+  for (const folder of ['framework', 'cli']) {
+    const dir = path.join(checkoutRoot, folder)
+    try {
+      const { name } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }
+      if (name) packages[name] = dir
+    } catch {
+      // Not in a checkout (e.g. a packed @roll/cli): leave the specs as the template has them.
+    }
+  }
+  return packages
+}
+
+/** The package manager that runs us, from `npm_config_user_agent` ("pnpm/9.0.0 npm/? node/v20…"). */
+export function detectPackageManager(userAgent = process.env.npm_config_user_agent ?? ''): 'npm' | 'pnpm' | 'yarn' | 'bun' {
+  const name = userAgent.split(' ')[0]?.split('/')[0]
+  return name === 'pnpm' || name === 'yarn' || name === 'bun' ? name : 'npm'
+}
+
+/** The commands that install dependencies and run a script with `manager`. */
+export function packageManagerCommands(manager: ReturnType<typeof detectPackageManager>) {
+  return {
+    install: `${manager} install`,
+    run: (script: string) => (manager === 'npm' || manager === 'bun' ? `${manager} run ${script}` : `${manager} ${script}`),
+  }
+}
+
+export interface ScaffoldOptions {
+  /** The app folder (resolved against the current directory). */
+  root: string
+  /** A name from TEMPLATES. */
+  template: string
+  /** The app's package name; default: the folder's name. */
+  packageName?: string
+  /** Replace the contents of a non-empty folder (`.git` is kept). Default false. */
+  force?: boolean
+}
+
+export interface ScaffoldResult {
+  /** The app folder, absolute. */
+  root: string
+  /** The files written, relative to root, sorted. */
+  files: string[]
+  /** The entries removed from a non-empty folder (with `force`). */
+  replaced: string[]
+}
+
+const isInside = (root: string, file: string) => {
+  const relative = path.relative(root, file)
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+}
+
+async function templateFiles(dir: string, prefix = ''): Promise<string[]> {
+  const files: string[] = []
+  for (const entry of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
+    if (SKIPPED.has(entry.name)) continue
+    const relative = path.join(prefix, entry.name)
+    if (entry.isDirectory()) files.push(...(await templateFiles(dir, relative)))
+    else if (entry.isFile()) files.push(relative)
+  }
+  return files
+}
+
+function appPackageJson(text: string, name: string, local: Record<string, string>): string {
+  const pkg = JSON.parse(text) as Record<string, unknown>
+  pkg.name = name
+  for (const field of ['dependencies', 'devDependencies']) {
+    const deps = pkg[field] as Record<string, string> | undefined
+    for (const dep of Object.keys(deps ?? {})) if (deps && local[dep]) deps[dep] = `file:${local[dep]}`
+  }
+  return `${JSON.stringify(pkg, null, 2)}\n`
+}
+
+/** The first folder of `dir`'s ancestry (itself included) that does not exist yet, if any. */
+function firstMissing(dir: string): string | undefined {
+  let missing: string | undefined
+  for (let current = dir; !existsSync(current); current = path.dirname(current)) missing = current
+  return missing
+}
+
+function refuseDangerousForce(root: string): void {
+  const cwd = process.cwd()
+  if (root === path.parse(root).root || root === os.homedir() || isInside(root, cwd)) {
+    throw new CliError(
+      `Refusing to replace the contents of '${root}': it holds your home, the current folder or the whole disk.`,
+      'Scaffold into a new folder instead, e.g. roll create my-app.',
+    )
+  }
+}
+
+/**
+ * Copies `template` into `root`: files verbatim, `_gitignore` renamed, package.json with
+ * the app's name and local @roll/* packages. On failure or Ctrl-C nothing is left behind.
+ * @example await scaffold({ root: 'my-app', template: 'basic' })
+ */
+export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult> {
+  const root = path.resolve(options.root)
+  const template = findTemplate(options.template)
+  const packageName = options.packageName ?? path.basename(root)
+  const problem = packageNameProblem(packageName)
+  if (problem) {
+    throw new CliError(`Invalid package name '${packageName}': ${problem}.`, `Use a lowercase name such as '${toPackageName(packageName)}'.`)
+  }
+  const replaced = existingEntries(root)
+  if (replaced.length > 0 && !options.force) {
+    throw new CliError(
+      `Folder '${root}' is not empty (${summarize(replaced)}).`,
+      'Choose a new or empty folder, or pass --force to replace its contents.',
+    )
+  }
+  if (replaced.length > 0) refuseDangerousForce(root)
+
+  const source = path.join(templatesDir, template.name)
+  const files = await templateFiles(source)
+  const local = checkoutPackages()
+  const createdFrom = firstMissing(root)
+  const written: string[] = []
+  // Removes what this call wrote; the replaced entries are gone already.
+  const undo = () => {
+    if (createdFrom) rmSync(createdFrom, { recursive: true, force: true })
+    else for (const file of written) rmSync(file, { force: true })
+  }
+  const onInterrupt = () => {
+    undo()
+    process.exit(130)
+  }
+  process.once('SIGINT', onInterrupt)
+  try {
+    for (const entry of replaced) await rm(path.join(root, entry), { recursive: true, force: true })
+    await mkdir(root, { recursive: true })
+    const names: string[] = []
+    for (const file of files) {
+      const name = path.join(path.dirname(file), RENAMED[path.basename(file)] ?? path.basename(file))
+      const target = path.join(root, name)
+      // Template names are ours, but a path that escapes root must never be written.
+      if (!isInside(root, target)) throw new Error(`template file '${file}' would be written outside '${root}'`)
+      await mkdir(path.dirname(target), { recursive: true })
+      written.push(target)
+      if (name === 'package.json') {
+        await writeFile(target, appPackageJson(await readFile(path.join(source, file), 'utf8'), packageName, local))
+      } else {
+        await copyFile(path.join(source, file), target)
+      }
+      names.push(name.split(path.sep).join('/'))
+    }
+    return { root, files: names.sort(), replaced }
+  } catch (error) {
+    undo()
+    throw error
+  } finally {
+    process.off('SIGINT', onInterrupt)
+  }
+}
+
+/** Whether the checkout's packages are built (a `file:` link installs them as they are). */
+export async function checkoutBuilt(): Promise<boolean> {
+  const dirs = Object.values(checkoutPackages())
+  const built = await Promise.all(dirs.map((dir) => stat(path.join(dir, 'dist')).then(() => true, () => false)))
+  return built.every(Boolean)
+}

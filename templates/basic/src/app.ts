@@ -1,0 +1,23 @@
+// The app: Roll's hello route, a JSON route and the logger extension. It never listens:
+// `roll dev`, `roll start`, the built server (dist/server.mjs) and the tests serve it.
+import { HttpError, HTTPStatus, Roll } from '@roll/framework'
+import { logger } from '@roll/framework/extensions'
+
+export const app = new Roll()
+
+// One line per request ("GET /hello/world") on the console.
+logger(app)
+
+app.route('/hello/{parameter}', async (request, response, { parameter }) => {
+  if (parameter === 'foo') {
+    // An HttpError becomes the response: its status, and its message as the body.
+    throw new HttpError(HTTPStatus.BAD_REQUEST, 'Run, you foo(l)!')
+  }
+  response.body = `Hello ${parameter}`
+})
+
+// GET /api/greeting?name=Ada → {"greeting":"Hello Ada"}; without `name`, "Hello world".
+app.route('/api/greeting', async (request, response) => {
+  const name = request.query.get('name', 'world')
+  response.json = { greeting: `Hello ${name}` }
+})

@@ -1,0 +1,76 @@
+// The app: a websocket endpoint with Roll's ping/pong keep-alive, where every message is
+// broadcast to every open socket (so a lone client gets an echo), and a page to try it.
+// It never listens: `roll dev`, `roll start`, dist/server.mjs and the tests serve it.
+import path from 'node:path'
+import { ConnectionClosed, Roll, TimeoutError } from '@roll/framework'
+import { staticFiles, websocketsStore } from '@roll/framework/extensions'
+
+/** The keep-alive timeouts, in milliseconds. */
+export interface KeepAliveOptions {
+  /** Silence after which the client is pinged. Default 20 000 (Roll's guide). */
+  receiveTimeout?: number
+  /** Time the pong may take before the connection is closed. Default 10 000. */
+  pongTimeout?: number
+}
+
+/** A socket as the store holds it: all the broadcast needs. */
+interface Peer {
+  send(data: string | Buffer): Promise<void> | void
+}
+
+/** Builds the app; tests pass short timeouts so they run in milliseconds. */
+export function createApp({ receiveTimeout = 20_000, pongTimeout = 10_000 }: KeepAliveOptions = {}): Roll {
+  const app = new Roll()
+  // The page: public/index.html at /static/ (paths are relative to the app folder).
+  staticFiles(app, { prefix: '/static/', root: path.resolve('public'), defaultIndex: 'index.html' })
+  // Keeps the open websockets in app.get('websockets'), for the broadcast.
+  websocketsStore(app)
+
+  app.route('/', async (request, response) => {
+    response.redirect = ['/static/', 302]
+  })
+
+  app.route('/ws', { protocol: 'websocket' }, async (request, ws) => {
+    while (true) {
+      let message: string | Buffer
+      try {
+        message = await ws.recv({ timeout: receiveTimeout })
+      } catch (error) {
+        if (error instanceof ConnectionClosed) return
+        if (!(error instanceof TimeoutError)) throw error
+        // No message for a while: make sure the client is still there.
+        try {
+          await ws.ping(undefined, { timeout: pongTimeout })
+          continue
+        } catch (error) {
+          if (error instanceof ConnectionClosed) return
+          if (!(error instanceof TimeoutError)) throw error
+          // No pong: the client is gone or stuck; 1011 is what the websockets library Roll uses sends.
+          await ws.close(1011, 'keepalive ping timeout')
+          return
+        }
+      }
+      const peers = app.get('websockets') as Set<Peer>
+      // One dead peer must not stop the others from getting the message.
+      await Promise.allSettled([...peers].map((peer) => peer.send(message)))
+    }
+  })
+
+  return app
+}
+
+function milliseconds(name: string, fallback: number): number {
+  const value = process.env[name]
+  if (value === undefined || value === '') return fallback
+  const number = Number(value)
+  if (!Number.isInteger(number) || number <= 0) {
+    throw new RangeError(`${name} must be a positive number of milliseconds, got '${value}'.`)
+  }
+  return number
+}
+
+/** The app, with timeouts from RECEIVE_TIMEOUT_MS and PONG_TIMEOUT_MS (default 20 s and 10 s). */
+export const app = createApp({
+  receiveTimeout: milliseconds('RECEIVE_TIMEOUT_MS', 20_000),
+  pongTimeout: milliseconds('PONG_TIMEOUT_MS', 10_000),
+})

@@ -1,0 +1,86 @@
+// Tests with a real websocket client (the `ws` package) against a live server on a free
+// port, with short keep-alive timeouts so the silences last milliseconds.
+import { once } from 'node:events'
+import { createClient, createLiveClient, type LiveClient } from '@roll/framework/testing'
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket, { type ClientOptions } from 'ws'
+import { createApp, type KeepAliveOptions } from '../src/app.js'
+
+let live: LiveClient | undefined
+const sockets: WebSocket[] = []
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.terminate()
+  await live?.close()
+  live = undefined
+})
+
+async function serve(options: KeepAliveOptions = {}): Promise<LiveClient> {
+  live = await createLiveClient(createApp(options))
+  return live
+}
+
+async function connect(server: LiveClient, options: ClientOptions = {}): Promise<WebSocket> {
+  const socket = new WebSocket(`${server.wsUrl}/ws`, options)
+  sockets.push(socket)
+  await once(socket, 'open')
+  return socket
+}
+
+async function nextMessage(socket: WebSocket): Promise<string> {
+  const [data] = await once(socket, 'message')
+  return data.toString()
+}
+
+describe('/ws', () => {
+  it('echoes a message to its sender', async () => {
+    const socket = await connect(await serve())
+    const reply = nextMessage(socket)
+    socket.send('hello')
+    expect(await reply).toBe('hello')
+  })
+
+  it('broadcasts a message to every open socket', async () => {
+    const server = await serve()
+    const [alice, bob] = [await connect(server), await connect(server)]
+    const replies = [nextMessage(alice), nextMessage(bob)]
+    alice.send('hi all')
+    expect(await Promise.all(replies)).toEqual(['hi all', 'hi all'])
+  })
+
+  it('pings a client that stays silent, and keeps it when it answers', async () => {
+    const socket = await connect(await serve({ receiveTimeout: 50, pongTimeout: 1000 }))
+    const started = Date.now()
+    await once(socket, 'ping')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(40)
+    // `ws` answers the ping with a pong on its own: the connection stays usable.
+    const reply = nextMessage(socket)
+    socket.send('still here')
+    expect(await reply).toBe('still here')
+  })
+
+  it('closes the connection when the pong does not come', async () => {
+    const socket = await connect(await serve({ receiveTimeout: 50, pongTimeout: 50 }), { autoPong: false })
+    const [code] = await once(socket, 'close')
+    expect(code).toBe(1011)
+  })
+})
+
+describe('the page', () => {
+  it('is served at /static/', async () => {
+    const client = createClient(createApp())
+    const resp = await client.get('/static/')
+    expect(resp.status).toBe(200)
+    expect(resp.headers['content-type']).toMatch(/^text\/html/)
+    expect(resp.text).toContain('new WebSocket(')
+    await client.close()
+  })
+
+  it('is where / redirects to', async () => {
+    const client = createClient(createApp())
+    const resp = await client.get('/')
+    expect(resp.status).toBe(302)
+    expect(resp.headers.location).toBe('/static/')
+    await client.close()
+  })
+})
