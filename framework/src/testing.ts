@@ -122,7 +122,9 @@ class MemorySink extends EventEmitter implements ResponseSink {
   writeHead(status: number, headers: Headers) {
     this.status = status
     for (const [name, value] of Object.entries(headers)) {
-      this.headers[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value)
+      // As Node's client gives them: only Set-Cookie stays a list, other lists are joined.
+      const lower = name.toLowerCase()
+      this.headers[lower] = !Array.isArray(value) ? String(value) : lower === 'set-cookie' ? value.map(String) : value.join(', ')
     }
   }
 
