@@ -245,7 +245,7 @@ describe('response on the wire', () => {
     expect(raw).toMatch(/\r\n\r\n6\r\nchunk0\r\n6\r\nchunk1\r\n1\r\n2\r\n0\r\n\r\n$/)
   })
 
-  test.each([[204, 'No Content'], [304, 'Not Modified']])('sends no body and no Content-Length for %i', async (status, phrase) => {
+  test.each([[100, 'Continue'], [204, 'No Content'], [304, 'Not Modified']])('sends no body and no Content-Length for %i', async (status, phrase) => {
     const raw = await wire((_request, response) => {
       response.status = status
       response.body = 'ignored'
