@@ -1,0 +1,69 @@
+// The size budget of the core (STYLE.md "Size"): growth past it is a decision, made by
+// changing this file, not a drift. Core = framework/src minus extensions/ and the test
+// clients (testing.ts and its testing-* helpers).
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, test } from 'vitest'
+
+const SRC = fileURLToPath(new URL('../src/', import.meta.url))
+
+interface Size { file: string; total: number; code: number }
+
+function measure(file: string): Size {
+  const lines = readFileSync(SRC + file, 'utf8').replace(/\n$/, '').split('\n')
+  let inBlock = false
+  let code = 0
+  for (const raw of lines) {
+    const line = raw.trim()
+    if (inBlock) {
+      inBlock = !line.includes('*/')
+      continue
+    }
+    if (line === '' || line.startsWith('//')) continue
+    if (line.startsWith('/*')) {
+      inBlock = !line.includes('*/')
+      continue
+    }
+    code++
+  }
+  return { file, total: lines.length, code }
+}
+
+const core = readdirSync(SRC, { withFileTypes: true })
+  .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.startsWith('testing'))
+  .map((entry) => measure(entry.name))
+const sum = (sizes: Size[], key: 'total' | 'code') => sizes.reduce((total, size) => total + size[key], 0)
+
+describe('the core', () => {
+  test('holds the files STYLE.md lists', () => {
+    expect(core.map((size) => size.file)).toEqual(expect.arrayContaining([
+      'app.ts', 'cookies.ts', 'errors.ts', 'index.ts', 'multidict.ts', 'multipart.ts', 'request.ts', 'response.ts',
+      'router.ts', 'server.ts', 'types.ts',
+    ]))
+  })
+
+  test('stays within about 1,500 lines of code', () => {
+    expect(sum(core, 'code'), JSON.stringify(core)).toBeLessThanOrEqual(1500)
+  })
+
+  test('stays within about 2,000 lines, blanks and comments included', () => {
+    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2000)
+  })
+
+  test.each(core.map((size) => [size.file, size.total] as const))('file %s stays within about 350 lines', (_file, total) => {
+    expect(total).toBeLessThanOrEqual(350)
+  })
+
+  test('keeps the reading path app → router → request → response within about 900 lines', () => {
+    const path = core.filter((size) => ['app.ts', 'router.ts', 'request.ts', 'response.ts'].includes(size.file))
+    expect(sum(path, 'total')).toBeLessThanOrEqual(900)
+  })
+})
+
+describe('the line counter', () => {
+  test('counts code apart from blanks and comments', () => {
+    const self = measure('../test/size.test.ts')
+    expect(self.code).toBeGreaterThan(40)
+    expect(self.code).toBeLessThan(self.total)
+  })
+})
