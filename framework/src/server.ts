@@ -52,6 +52,8 @@ export async function writeResponse(response: Response, sink: ResponseSink, clos
   const body = response.body
   if (isAsyncIterable(body)) return writeStream(body, status, headers, sink)
   const bytes = typeof body === 'string' || body instanceof Uint8Array ? body : String(body)
+  // Ours replaces one set by hand in another case: two Content-Length lines are a framing error.
+  for (const name in headers) if (name !== 'Content-Length' && name.toLowerCase() === 'content-length') delete headers[name]
   if (typeof bytes === 'string') {
     if (headers['Content-Type'] === undefined && !hasHeader(headers, 'content-type')) headers['Content-Type'] = TEXT
     headers['Content-Length'] = Buffer.byteLength(bytes)

@@ -125,6 +125,15 @@ describe.each(CLIENTS)('response through %s', (_name, make) => {
     expect(response.headers['x-list']).toBe('a, b')
   })
 
+  test('replaces a Content-Length set by hand, whatever its case', async () => {
+    const response = await send(make, (_request, response) => {
+      response.headers['content-length'] = 99
+      response.body = 'hello'
+    })
+    expect(response.text).toBe('hello')
+    expect(response.headers['content-length']).toBe('5')
+  })
+
   test('json sets the body and an application/json Content-Type', async () => {
     const response = await send(make, (_request, response) => { response.json = { some: 'dict', list: [1, 2] } })
     expect(response.json).toEqual({ some: 'dict', list: [1, 2] })
