@@ -1,11 +1,101 @@
-// roll start (not built yet).
-import type { CommandModule } from 'yargs'
+// roll start: run the built bundle in N worker processes (node:cluster), replace a worker
+// that crashes, and on SIGTERM let every worker drain before exiting.
+import cluster, { type Worker } from 'node:cluster'
+import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { relative, resolve } from 'node:path'
+import type { Argv, CommandModule } from 'yargs'
 import { CliError } from '../errors.js'
+import { error, info } from '../log.js'
 
-export const start: CommandModule = {
+interface StartArgs {
+  workers: string
+  port?: number
+  host?: string
+  bundle: string
+}
+
+/** `roll start [--workers N|auto] [--port 3579] [--host 127.0.0.1] [--bundle dist/server.mjs]` */
+export const start: CommandModule<object, StartArgs> = {
   command: 'start',
-  describe: 'start (not available yet)',
-  handler: () => {
-    throw new CliError('roll start is not available yet.')
-  },
+  describe: 'Serve the built app (dist/server.mjs) with N worker processes',
+  builder: (yargs) =>
+    yargs.options({
+      workers: { type: 'string', default: '1', describe: 'Number of worker processes, or auto (one per CPU)' },
+      port: { type: 'number', describe: 'Port to listen on (default: $PORT, else 3579)' },
+      host: { type: 'string', describe: 'Address to listen on (default: $HOST, else 127.0.0.1)' },
+      bundle: { type: 'string', default: 'dist/server.mjs', describe: 'The bundle roll build wrote' },
+    }) as unknown as Argv<StartArgs>,
+  handler: (args) => runStart(args),
+}
+
+// A worker that dies this soon after it started is crashing at start-up, not at random.
+const EARLY_EXIT = 2_000
+const MAX_EARLY_EXITS = 5
+
+async function runStart(args: StartArgs): Promise<void> {
+  const root = process.cwd()
+  const bundle = resolve(root, args.bundle)
+  if (!existsSync(bundle)) {
+    throw new CliError(`Cannot find ${relative(root, bundle)}.`, 'Build the app first: roll build (or pass --bundle <file>).')
+  }
+  const count = parseWorkers(args.workers)
+  const env: Record<string, string> = {}
+  if (args.port !== undefined) env.PORT = String(args.port)
+  if (args.host !== undefined) env.HOST = args.host
+
+  cluster.setupPrimary({ exec: bundle, execArgv: [...process.execArgv, '--enable-source-maps'] })
+  const startedAt = new Map<Worker, number>()
+  const fork = () => startedAt.set(cluster.fork(env), Date.now())
+  let stopping = false
+  let earlyExits = 0
+  let failed = false
+  let listening = 0
+
+  await new Promise<void>((done) => {
+    cluster.on('listening', (_worker, address) => {
+      if (++listening !== count) return
+      const host = address.address === undefined || address.address === null ? '0.0.0.0' : address.address
+      const shown = host.includes(':') ? `[${host}]` : host
+      info(`serving ${relative(root, bundle)} on http://${shown}:${address.port} with ${count} worker${count === 1 ? '' : 's'}`)
+    })
+    cluster.on('exit', (worker, code, signal) => {
+      const early = Date.now() - (startedAt.get(worker) ?? 0) < EARLY_EXIT
+      startedAt.delete(worker)
+      if (stopping) {
+        if (code !== 0) failed = true
+        if (startedAt.size === 0) done()
+        return
+      }
+      earlyExits = early ? earlyExits + 1 : 0
+      if (earlyExits >= MAX_EARLY_EXITS) {
+        error(`workers keep exiting at start-up (${signal ?? `code ${code}`}); giving up`)
+        failed = true
+        stop('SIGTERM')
+        return
+      }
+      error(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}), starting a new one`)
+      fork()
+    })
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return
+      stopping = true
+      if (startedAt.size === 0) return done()
+      info(`${signal} received, draining ${startedAt.size} worker${startedAt.size === 1 ? '' : 's'}`)
+      for (const worker of startedAt.keys()) worker.process.kill('SIGTERM')
+    }
+    process.on('SIGTERM', stop)
+    process.on('SIGINT', stop)
+    for (let index = 0; index < count; index++) fork()
+  })
+  if (failed) process.exitCode = 1
+}
+
+function parseWorkers(value: string): number {
+  if (value === 'auto') return availableParallelism()
+  const count = Number(value)
+  if (!Number.isInteger(count) || count < 1) {
+    throw new CliError(`--workers must be a positive integer or auto, got '${value}'.`, 'Pass e.g. --workers 2 or --workers auto.')
+  }
+  return count
 }

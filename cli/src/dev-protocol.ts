@@ -1,0 +1,31 @@
+// The messages between roll dev's supervisor and its workers (over the cluster IPC channel).
+
+/**
+ * What a worker preloads, passed in its environment (an ES module's message listener comes
+ * too late for a message sent at fork): the framework (`framework` re-exports its `serve`)
+ * and the app's dependencies (`preload`).
+ */
+export interface Boot {
+  framework: string
+  preload: string
+}
+
+/** The environment variable that carries the Boot, removed before the app runs. */
+export const BOOT_VARIABLE = 'ROLL_DEV_WORKER'
+
+/** Supervisor → worker. */
+export type ToWorker =
+  /** Import `bundle`, serve its app on the shared socket `host:port`, open the inspector if asked. */
+  | { type: 'go'; bundle: string; entry: string; port: number; host: string; inspect?: { host: string; port: number } }
+  /** Stop accepting, finish in-flight requests (at most `timeout` ms), fire `shutdown`, exit. */
+  | { type: 'drain'; timeout: number }
+  /** Free the inspector's port for the next worker. */
+  | { type: 'inspector-close' }
+
+/** Worker → supervisor. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'listening'; url: string; port: number }
+  /** The bundle failed to import or the app to start (the worker printed why, and exits). */
+  | { type: 'failed'; code?: string; message: string }
+  | { type: 'inspector-closed' }

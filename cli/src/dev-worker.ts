@@ -1,0 +1,134 @@
+// A roll dev worker. It boots Node, preloads the framework and the app's dependencies, and
+// waits as a warm standby; told to go, it imports the new bundle and serves it on the
+// supervisor's listening socket; told to drain, it finishes its requests and exits.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import * as inspector from 'node:inspector'
+import { Server as NetServer, type Socket } from 'node:net'
+import { pathToFileURL } from 'node:url'
+import { appFrom } from './app-module.js'
+import { BOOT_VARIABLE, type Boot, type FromWorker, type ToWorker } from './dev-protocol.js'
+
+// Before any bundle is imported, so its inline source map is read and stacks point at the .ts lines.
+process.setSourceMapsEnabled(true)
+
+interface Served {
+  url: string
+  port: number
+  server: Server
+}
+type Serve = (app: unknown, options: { port: number; host: string }) => Promise<Served>
+
+let serve: Serve | undefined
+let frameworkError: unknown
+let app: { shutdown?: () => Promise<unknown> } | undefined
+let served: Served | undefined
+let draining = false
+// Per connection: requests not yet answered, and since when it has been idle.
+const connections = new Map<Socket, { busy: number; idleSince: number; response?: ServerResponse }>()
+
+const send = (message: FromWorker, then?: () => void) => process.send?.(message, undefined, {}, () => then?.())
+
+// Ctrl-C reaches every process of the terminal's group: the supervisor decides when workers stop.
+process.on('SIGINT', () => {})
+
+process.on('message', (message: ToWorker) => {
+  const handle = {
+    go: () => go(message as Extract<ToWorker, { type: 'go' }>),
+    drain: () => drain((message as Extract<ToWorker, { type: 'drain' }>).timeout),
+    'inspector-close': async () => {
+      inspector.close()
+      send({ type: 'inspector-closed' })
+    },
+  }[message.type]
+  void handle().catch((error: unknown) => {
+    console.error('[roll] dev worker error:', error)
+    process.exit(1)
+  })
+})
+
+async function boot({ framework, preload }: Boot): Promise<void> {
+  try {
+    serve = ((await import(pathToFileURL(framework).href)) as { serve: Serve }).serve
+  } catch (error) {
+    frameworkError = error
+  }
+  // A dependency that fails here fails again when the bundle imports it, and is reported then.
+  await import(pathToFileURL(preload).href).catch(() => {})
+  send({ type: 'ready' })
+}
+
+async function go({ bundle, entry, port, host, inspect }: Extract<ToWorker, { type: 'go' }>): Promise<void> {
+  if (inspect) inspector.open(inspect.port, inspect.host)
+  let phase = `${entry} failed to load`
+  try {
+    const module = (await import(pathToFileURL(bundle).href)) as Record<string, unknown>
+    phase = 'the app failed to start'
+    app = appFrom(module, entry) as typeof app
+    if (serve === undefined) throw frameworkError
+    served = await serve(app, { port, host })
+    watchConnections(served.server)
+    send({ type: 'listening', url: served.url, port: served.port })
+  } catch (error) {
+    const code = (error as { code?: unknown })?.code
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') {
+      console.error(`[roll] ${phase}:`)
+      console.error(error)
+    }
+    send({ type: 'failed', code: typeof code === 'string' ? code : undefined, message: String((error as Error)?.message ?? error) }, () => process.exit(1))
+  }
+}
+
+function watchConnections(server: Server): void {
+  server.on('connection', (socket: Socket) => {
+    connections.set(socket, { busy: 0, idleSince: Date.now() })
+    socket.once('close', () => connections.delete(socket))
+  })
+  // First in line, so a response started after the drain began is the connection's last.
+  server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+    const state = connections.get(request.socket)
+    if (draining) response.shouldKeepAlive = false
+    if (state === undefined) return
+    state.busy++
+    state.response = response
+    response.once('close', () => {
+      state.busy--
+      state.idleSince = Date.now()
+    })
+  })
+  server.on('upgrade', (request: IncomingMessage) => {
+    const state = connections.get(request.socket)
+    if (state !== undefined) state.busy++
+  })
+}
+
+// How long a keep-alive connection must have been idle before a drain closes it. A client
+// polling without pause always has its next request in flight: closing its connection
+// would reset that request, so its next response says `Connection: close` instead.
+const IDLE_BEFORE_CLOSE = 100
+
+async function drain(timeout: number): Promise<void> {
+  draining = true
+  for (const { response } of connections.values()) if (response !== undefined && !response.headersSent) response.shouldKeepAlive = false
+  setTimeout(() => process.exit(0), timeout).unref()
+  if (served !== undefined) {
+    const server = served.server
+    // net's close, not http's: http's also closes idle connections at once, racing with
+    // requests the clients are sending on them right now.
+    const stopped = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()))
+    const sweep = setInterval(() => {
+      const now = Date.now()
+      for (const [socket, { busy, idleSince }] of connections) {
+        if (busy === 0 && now - idleSince >= IDLE_BEFORE_CLOSE) socket.destroy()
+      }
+    }, 25)
+    await stopped
+    clearInterval(sweep)
+    await app?.shutdown?.()
+  }
+  process.exit(0)
+}
+
+// Last, once the message listener is in place (a message with no listener is lost).
+const settings = JSON.parse(process.env[BOOT_VARIABLE] ?? '{}') as Boot
+delete process.env[BOOT_VARIABLE]
+await boot(settings)
