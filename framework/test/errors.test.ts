@@ -166,6 +166,26 @@ describe('unexpected errors', () => {
     expect(await get(app)).toMatchObject({ status: 500, text: 'Internal Server Error' })
   })
 
+  test.each(['headers', 'request', 'response', 'error'] as const)(
+    'a %s listener that throws a non-Error value gives 500 "Internal Server Error", logged once', async (event) => {
+      const log = quietConsole()
+      const app = new Roll()
+      app.listen(event, () => { throw 'a string' })
+      app.route('/test', () => { if (event === 'error') throw new HttpError(400) })
+      const response = await get(app)
+      expect(response.status).toBe(500)
+      expect(response.text).toBe('Internal Server Error')
+      expect(log).toHaveBeenCalledTimes(1)
+    })
+
+  test.each(['headers', 'request', 'response'] as const)('a %s listener that rejects gives 500 "Internal Server Error"', async (event) => {
+    quietConsole()
+    const app = new Roll()
+    app.listen(event, () => Promise.reject(new Error('listener secret')))
+    app.route('/test', () => {})
+    expect(await get(app)).toMatchObject({ status: 500, text: 'Internal Server Error' })
+  })
+
   test('an HttpError is not logged', async () => {
     const log = quietConsole()
     const app = new Roll()

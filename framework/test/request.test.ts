@@ -2,6 +2,7 @@
 // casts, cookies, urlencoded/multipart/JSON bodies, lazy bodies, the body limit, and
 // Request/Roll as Maps and swappable classes.
 import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
 import { Files, Form, HttpError, Multidict, Query, Request, Roll, type UploadedFile } from '@roll/framework'
 import { createClient, createLiveClient, type Client, type RequestOptions } from '@roll/framework/testing'
@@ -379,6 +380,21 @@ describe('request bodies', () => {
     expect(() => new Roll({ maxBodySize: -1 })).toThrow(RangeError)
   })
 
+  test('answer 413 to a declared Content-Length over maxBodySize before any body is sent', async () => {
+    const app = new Roll({ maxBodySize: 1000 })
+    app.route('/test', { methods: ['POST'] }, () => {})
+    const live = await createLiveClient(app)
+    clients.push(live)
+    const head = await new Promise<string>((resolve, reject) => {
+      const socket = connect(live.port, '127.0.0.1', () => {
+        socket.write('POST /test HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5000\r\n\r\n')
+      })
+      socket.once('data', (chunk) => { resolve(chunk.toString('latin1')); socket.destroy() })
+      socket.on('error', reject)
+    })
+    expect(head).toMatch(/^HTTP\/1\.1 413 /)
+  })
+
   test('answer 413 as soon as a chunked body grows past maxBodySize', async () => {
     const app = new Roll({ maxBodySize: 1000 })
     let handled = false
@@ -456,6 +472,28 @@ describe('lazy bodies', () => {
       response.body = String(size)
     })
     expect((await createClient(app).post('/test', { body: Buffer.alloc(100) })).text).toBe('100')
+  })
+
+  test('make for await throw when the client disconnects mid-body', async () => {
+    const app = new Roll()
+    const outcome = new Promise<string>((resolve) => {
+      app.route('/test', { methods: ['POST'], lazyBody: true }, async (request) => {
+        try {
+          for await (const chunk of request) void chunk
+          resolve('ended normally')
+        } catch {
+          resolve('threw')
+        }
+      })
+    })
+    const live = await createLiveClient(app)
+    clients.push(live)
+    const socket = connect(live.port, '127.0.0.1', () => {
+      socket.write('POST /test HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\npartial')
+      setTimeout(() => socket.destroy(), 50)
+    })
+    socket.on('error', () => {})
+    expect(await outcome).toBe('threw')
   })
 
   test('yield the loaded body once when iterated after loading', async () => {

@@ -187,6 +187,12 @@ describe('app.route registration', () => {
     expect(() => app.route('/a', { protocol: 'gopher' as never }, () => {})).toThrow(TypeError)
   })
 
+  test('throws a TypeError when a websocket route is given methods other than GET', () => {
+    const app = new Roll()
+    expect(() => app.route('/ws', { protocol: 'websocket', methods: ['POST'] } as never, () => {}))
+      .toThrow(new TypeError("route '/ws': a websocket route answers GET only; remove `methods`."))
+  })
+
   test('lists HTTP_METHODS in Roll\'s order', () => {
     expect(HTTP_METHODS).toEqual(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT', 'PATCH'])
   })
