@@ -7,6 +7,7 @@ import { Request } from './request.js'
 import { Response } from './response.js'
 import { Router } from './router.js'
 import type { Handler, PathParams, Route, RouteOptions, RoutePayload, RollEvents, ViewClass } from './types.js'
+import type { WebSocketHandler } from './websocket.js'
 
 /** HTTP verbs in Roll's order. */
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT', 'PATCH'] as const
@@ -17,6 +18,8 @@ const PROTOCOLS = ['http', 'websocket']
 export interface RollOptions {
   /** Largest body read into memory, in bytes; beyond it, 413. Default 1 MiB. */
   maxBodySize?: number
+  /** Largest websocket message, in bytes; beyond it, the socket closes with 1009. Default 1 MiB. */
+  maxMessageSize?: number
 }
 
 type Listener = (...args: any[]) => unknown
@@ -61,6 +64,7 @@ export class Roll extends Map<string, unknown> {
   Response = Response
   Cookies = Cookies
   readonly maxBodySize: number
+  readonly maxMessageSize: number
   #router = new Router<RoutePayload>()
   #listeners: Record<string, Listener[]> = Object.create(null)
 
@@ -69,6 +73,9 @@ export class Roll extends Map<string, unknown> {
     const { maxBodySize = 1024 * 1024 } = options
     if (!(maxBodySize >= 0)) throw new RangeError(`new Roll(): maxBodySize must be a number of bytes ≥ 0, got ${maxBodySize}.`)
     this.maxBodySize = maxBodySize
+    const { maxMessageSize = 1024 * 1024 } = options
+    if (!(maxMessageSize >= 0)) throw new RangeError(`new Roll(): maxMessageSize must be a number of bytes ≥ 0, got ${maxMessageSize}.`)
+    this.maxMessageSize = maxMessageSize
   }
 
   /**
@@ -76,6 +83,8 @@ export class Roll extends Map<string, unknown> {
    * returns a function that registers one (Roll's decorator form).
    * @example app.route('/items/{id:digit}', { methods: ['GET', 'POST'] }, handler)
    */
+  route<P extends string, V extends WebSocketHandler<PathParams<P>>>(path: P, options: RouteOptions & { protocol: 'websocket' }, view: V): V
+  route<P extends string>(path: P, options: RouteOptions & { protocol: 'websocket' }): <V extends WebSocketHandler<PathParams<P>>>(view: V) => V
   route<P extends string, V extends Handler<PathParams<P>> | ViewClass>(path: P, view: V): V
   route<P extends string, V extends Handler<PathParams<P>> | ViewClass>(path: P, options: RouteOptions, view: V): V
   route<P extends string>(path: P, options?: RouteOptions): <V extends Handler<PathParams<P>> | ViewClass>(view: V) => V

@@ -8,4 +8,7 @@ export { Cookies, type CookieOptions } from './cookies.js'
 export { Multidict, Query, Form, Files, type UploadedFile } from './multidict.js'
 export { Router, parsePath, type PathPart } from './router.js'
 export { serve, createRequestListener, writeResponse, type ServeOptions, type Served, type ResponseSink } from './server.js'
+export {
+  WebSocketConnection, ConnectionClosed, TimeoutError, attachWebSockets, type Message, type WebSocketHandler,
+} from './websocket.js'
 export type { Handler, PathParams, RouteOptions, RoutePayload, Route, RollEvents, ViewClass } from './types.js'

@@ -6,6 +6,7 @@ import { logUnexpected, type Roll } from './app.js'
 import { HttpError, statusPhrase } from './errors.js'
 import type { RequestSource } from './request.js'
 import { COOKIES, type Headers, type Response } from './response.js'
+import { attachWebSockets } from './websocket.js'
 
 /** Where a response is written: Node's `ServerResponse`, or the test client's stand-in. */
 export interface ResponseSink {
@@ -205,6 +206,7 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
   const listener = createRequestListener(app, () => closing)
   // Node checks the timeouts on an interval (30 s by default): check every second.
   const server = createServer({ connectionsCheckingInterval: 1000, headersTimeout, requestTimeout, keepAliveTimeout })
+  attachWebSockets(app, server)
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const refusal = refuse(req, maxUrlLength)
     if (refusal !== undefined) {

@@ -5,6 +5,10 @@ import { Agent, request as httpRequest } from 'node:http'
 import type { Roll } from './app.js'
 import type { Headers } from './response.js'
 import { createRequestListener, serve, type ResponseSink, type ServeOptions } from './server.js'
+import { connectWebSocket, inProcessWebSockets, type WebSocketOptions } from './testing-websocket.js'
+import type { WebSocketConnection } from './websocket.js'
+
+export { UpgradeRefused, type WebSocketOptions } from './testing-websocket.js'
 
 /** A file to upload: `{ filename, data, contentType? }`. */
 export interface FileSpec {
@@ -47,14 +51,16 @@ export interface Client {
   delete(path: string, options?: RequestOptions): Promise<ClientResponse>
   options(path: string, options?: RequestOptions): Promise<ClientResponse>
   connect(path: string, options?: RequestOptions): Promise<ClientResponse>
+  /** Opens a websocket to a `protocol: 'websocket'` route; rejects with `UpgradeRefused` when refused. */
+  websocket(path: string, options?: WebSocketOptions): Promise<WebSocketConnection>
   /** Fires the app's `shutdown` (the live client also stops its server). */
   close(): Promise<void>
 }
 
-function withShortcuts(request: Send, close: () => Promise<void>): Client {
+function withShortcuts(request: Send, close: () => Promise<void>, websocket: Client['websocket']): Client {
   const send = (method: string) => (path: string, options?: RequestOptions) => request(method, path, options)
   return {
-    request, close,
+    request, close, websocket,
     get: send('GET'), head: send('HEAD'), post: send('POST'), put: send('PUT'), patch: send('PATCH'),
     delete: send('DELETE'), options: send('OPTIONS'), connect: send('CONNECT'),
   }
@@ -166,7 +172,8 @@ export function createClient(app: Roll): Client {
     if (sink.destroyed) throw new Error(`${method} ${path}: the response was cut short (its body stream failed)`)
     return clientResponse(sink.status, sink.headers, Buffer.concat(sink.chunks))
   }
-  return withShortcuts(request, async () => { await started; await app.shutdown() })
+  const websockets = inProcessWebSockets(app, started)
+  return withShortcuts(request, async () => { await started; await websockets.close(); await app.shutdown() }, websockets.connect)
 }
 
 /** A client of a real server on 127.0.0.1 and a free port. */
@@ -182,6 +189,7 @@ export interface LiveClient extends Client {
  */
 export async function createLiveClient(app: Roll, options: ServeOptions = {}): Promise<LiveClient> {
   const served = await serve(app, { port: 0, host: '127.0.0.1', ...options })
+  const wsUrl = served.url.replace(/^http/, 'ws')
   const agent = new Agent({ keepAlive: true })
   const request: Send = (method, path, options = {}) => {
     const { headers, body } = encode(options)
@@ -202,6 +210,6 @@ export async function createLiveClient(app: Roll, options: ServeOptions = {}): P
   const client = withShortcuts(request, async () => {
     agent.destroy()
     await served.close()
-  })
-  return { ...client, url: served.url, wsUrl: served.url.replace(/^http/, 'ws'), port: served.port }
+  }, (path, options) => connectWebSocket(`${wsUrl}${encodePath(path)}`, options))
+  return { ...client, url: served.url, wsUrl, port: served.port }
 }

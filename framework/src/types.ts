@@ -3,6 +3,7 @@
 import type { Request } from './request.js'
 import type { Response } from './response.js'
 import type { HttpError } from './errors.js'
+import type { WebSocketConnection } from './websocket.js'
 
 type ParamKeys<Path> = Path extends `${string}{${infer Body}}${infer Rest}`
   ? (Body extends `${infer Name}:${string}` ? Name : Body) | ParamKeys<Rest>
@@ -66,4 +67,6 @@ export interface RollEvents {
   response: (request: Request, response: Response) => Awaitable<unknown>
   error: (request: Request, response: Response, error: HttpError) => Awaitable<unknown>
   'route:add': (path: string, view: Function, options: RouteOptions) => unknown
+  websocket_connect: (request: Request, ws: WebSocketConnection) => Awaitable<unknown>
+  websocket_disconnect: (request: Request, ws: WebSocketConnection) => Awaitable<unknown>
 }

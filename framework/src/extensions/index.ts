@@ -1,2 +1,11 @@
 // The built-in extensions: each a function that listens to the app's events.
+export { cors, type CorsOptions } from './cors.js'
+export { logger, LOG_LEVELS, type LoggerOptions, type InfoLogger } from './logger.js'
+export { options } from './options.js'
+export { contentNegotiation, contentNegociation } from './content-negotiation.js'
+export { traceback } from './traceback.js'
+export { igniter } from './igniter.js'
+export { staticFiles, type StaticFilesOptions } from './static-files.js'
 export { simpleServer, type SimpleServerOptions } from './simple-server.js'
+export { namedUrl, type UrlFor } from './named-url.js'
+export { websocketsStore } from './websockets-store.js'

@@ -1,0 +1,26 @@
+// contentNegotiation: 406 when the Accept header matches none of the route's `accepts`.
+import Negotiator from 'negotiator'
+import { HttpError, type Roll } from '../index.js'
+
+/**
+ * Refuses with 406 Not Acceptable a request to a route declaring `accepts` (media types,
+ * e.g. `['text/html', 'application/json']`) whose `Accept` header matches none of them, or
+ * that has no `Accept` header, as Roll does. `Accept: *\/*` and `text/*` match; a route
+ * accepting `'*\/*'` takes any `Accept` header. Routes without `accepts` are left alone.
+ * @example
+ * contentNegotiation(app)
+ * app.route('/test', { accepts: ['text/html', 'application/json'] }, handler)
+ */
+export function contentNegotiation(app: Roll): void {
+  app.listen('request', (request) => {
+    const accepts = request.route.payload?.accepts as string[] | undefined
+    if (accepts === undefined) return
+    const accept = request.headers['ACCEPT']
+    if (accept === undefined) throw new HttpError(406)
+    if (accepts.includes('*/*')) return
+    if (new Negotiator({ headers: { accept } }).mediaType(accepts) === undefined) throw new HttpError(406)
+  })
+}
+
+/** Roll's spelling of `contentNegotiation`. */
+export const contentNegociation = contentNegotiation

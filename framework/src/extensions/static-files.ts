@@ -1,0 +1,66 @@
+// staticFiles: serves the files under a folder, registered at startup as Roll does.
+// For development: a production site puts a web server or a CDN in front.
+import { createReadStream } from 'node:fs'
+import { realpath, stat } from 'node:fs/promises'
+import { basename, isAbsolute, join, resolve, sep } from 'node:path'
+import { contentType } from 'mime-types'
+import { HttpError, type Request, type Response, type Roll } from '../index.js'
+
+/** Options of `staticFiles`. */
+export interface StaticFilesOptions {
+  /** URL prefix. Default `'/static/'`. */
+  prefix?: string
+  /** Folder served. Default `process.cwd()`. */
+  root?: string
+  /** File served for a folder, e.g. `'index.html'`; without it, folders are 404. Default `''`. */
+  defaultIndex?: string
+  /** The route's name for `namedUrl` (`urlFor('static', { path })`). Default `'static'`. */
+  name?: string
+}
+
+const isWithin = (root: string, path: string) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep)
+
+// Never trust the path: no `..` (any encoding: the path is decoded), no encoded slash, backslash or NUL.
+const isSuspicious = (request: Request, path: string) =>
+  /%(2f|5c|00)/i.test(request.url.split('?')[0]) || /[\\\0]/.test(path) || isAbsolute(path) || path.split('/').includes('..')
+
+async function resolveFile(root: string, candidate: string) {
+  const file = await realpath(candidate).catch(() => undefined)
+  // A symlink leading out of root is answered as a missing file.
+  if (file === undefined || !isWithin(root, file)) throw new HttpError(404)
+  return { file, stats: await stat(file) }
+}
+
+/**
+ * Serves the files under `root` at `prefix`, streamed, with the Content-Type of their
+ * extension; anything resolving outside `root` is 400 or 404, never served.
+ * @example staticFiles(app, { root: 'public', defaultIndex: 'index.html' })
+ */
+export function staticFiles(app: Roll, options: StaticFilesOptions = {}): void {
+  const { root = process.cwd(), defaultIndex = '', name = 'static' } = options
+  let prefix = options.prefix ?? '/static/'
+  if (!prefix.startsWith('/')) throw new TypeError(`staticFiles(): prefix must start with '/', got '${prefix}'.`)
+  if (!prefix.endsWith('/')) prefix += '/'
+  let realRoot = ''
+
+  async function serve(request: Request, response: Response, { path }: { path: string }) {
+    if (isSuspicious(request, path)) throw new HttpError(400, 'Invalid file path')
+    let { file, stats } = await resolveFile(realRoot, join(realRoot, path))
+    if (stats.isDirectory()) {
+      if (!defaultIndex) throw new HttpError(404)
+      ;({ file, stats } = await resolveFile(realRoot, join(file, defaultIndex)))
+    }
+    if (!stats.isFile()) throw new HttpError(404)
+    response.headers['Content-Type'] = contentType(basename(file)) || 'application/octet-stream'
+    response.headers['Content-Length'] = stats.size
+    // Opened only when the response is written: nothing to close if it never is.
+    response.body = (async function* () { yield* createReadStream(file) })()
+  }
+
+  app.listen('startup', async () => {
+    realRoot = await realpath(resolve(root)).catch(() => {
+      throw new Error(`staticFiles(): the root folder '${root}' does not exist; create it or pass another \`root\`.`)
+    })
+    app.route(`${prefix}{path:any}`, { name }, serve)
+  })
+}

@@ -1,0 +1,333 @@
+// WebSockets: the `ws` package in noServer mode on the HTTP server's `upgrade` event.
+// Each connection runs its route's handler with a WebSocketConnection (recv, send, ping,
+// close, `for await`), shaped after Python's `websockets` that Roll builds on.
+import { randomBytes } from 'node:crypto'
+import { ServerResponse, type IncomingMessage, type Server } from 'node:http'
+import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type RawData, type ServerOptions, type WebSocket as WsSocket } from 'ws'
+import { logUnexpected, type Roll } from './app.js'
+import { HttpError } from './errors.js'
+import type { Request } from './request.js'
+import type { Response } from './response.js'
+import { writeResponse } from './server.js'
+
+/** A message: `string` for a text frame, `Buffer` for a binary one. */
+export type Message = string | Buffer
+
+/** A websocket route handler: it talks through `ws`; `params` are the path's placeholders. */
+export type WebSocketHandler<Params = Record<string, string>> = (
+  request: Request,
+  ws: WebSocketConnection,
+  params: Params,
+) => void | Promise<void>
+
+/** The connection is closed: `recv`, `send` and `ping` reject with it; `code` and `reason` are the close frame's. */
+export class ConnectionClosed extends Error {
+  readonly code: number
+  readonly reason: string
+
+  constructor(code: number, reason: string) {
+    super(`WebSocket connection closed with code ${code}${reason ? ` (${reason})` : ''}`)
+    this.name = 'ConnectionClosed'
+    this.code = code
+    this.reason = reason
+  }
+}
+
+/** `recv` or `ping` did not complete within its `timeout`. */
+export class TimeoutError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'TimeoutError'
+  }
+}
+
+/** A peer that does not answer the closing handshake within it is dropped (ms). */
+export const CLOSE_TIMEOUT = 5000
+// As Python's websockets: past this many unread messages, stop reading the socket.
+const MAX_QUEUE = 64
+const OPEN = 1
+const CLOSED = 3
+
+interface Waiter<T> {
+  resolve(value: T): void
+  reject(error: Error): void
+}
+
+function withTimeout<T>(promise: Promise<T>, timeout: number | undefined, what: string, cancel: () => void): Promise<T> {
+  if (timeout === undefined) return promise
+  if (!(timeout >= 0)) throw new RangeError(`${what}: timeout must be a number of milliseconds ≥ 0, got ${timeout}.`)
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { cancel(); reject(new TimeoutError(`${what} timed out after ${timeout} ms`)) }, timeout)
+    promise.then((value) => { clearTimeout(timer); resolve(value) }, (error: Error) => { clearTimeout(timer); reject(error) })
+  })
+}
+
+/**
+ * One websocket, on either side: what a websocket handler receives, and what the test
+ * clients' `websocket()` gives.
+ * @example for await (const message of ws) await ws.send(message)
+ */
+export class WebSocketConnection implements AsyncIterable<Message> {
+  /** The negotiated subprotocol, or `null`. */
+  readonly subprotocol: string | null
+  #ws: WsSocket
+  #queue: Message[] = []
+  #waiters: Waiter<Message>[] = []
+  #pings = new Map<string, Waiter<void>>()
+  #closed?: ConnectionClosed
+  #done: Promise<void>
+
+  constructor(ws: WsSocket, subprotocol: string | null = ws.protocol || null) {
+    this.#ws = ws
+    this.subprotocol = subprotocol
+    ws.on('message', (data: RawData, isBinary: boolean) => this.#push(isBinary ? (data as Buffer) : (data as Buffer).toString('utf8')))
+    ws.on('pong', (data: Buffer) => this.#pong(data.toString('hex')))
+    // Protocol errors (1002, 1007, 1009) are answered by `ws` with a close: the 'close' event follows.
+    ws.on('error', () => {})
+    this.#done = new Promise((resolve) => ws.once('close', (code: number, reason: Buffer) => {
+      const closed = (this.#closed = new ConnectionClosed(code, reason.toString('utf8')))
+      for (const waiter of this.#waiters.splice(0)) waiter.reject(closed)
+      for (const waiter of this.#pings.values()) waiter.reject(closed)
+      this.#pings.clear()
+      resolve()
+    }))
+  }
+
+  /** The close code once the connection is closed (1006 when it was cut), else `undefined`. */
+  get closeCode(): number | undefined {
+    return this.#closed?.code
+  }
+
+  /** The close reason once the connection is closed, else `undefined`. */
+  get closeReason(): string | undefined {
+    return this.#closed?.reason
+  }
+
+  #push(message: Message): void {
+    const waiter = this.#waiters.shift()
+    if (waiter !== undefined) return waiter.resolve(message)
+    this.#queue.push(message)
+    if (this.#queue.length >= MAX_QUEUE) this.#ws.pause()
+  }
+
+  // A pong acknowledges its ping and every ping sent before it (RFC 6455 §5.5.3).
+  #pong(key: string): void {
+    if (!this.#pings.has(key)) return
+    for (const [pending, waiter] of this.#pings) {
+      this.#pings.delete(pending)
+      waiter.resolve()
+      if (pending === key) break
+    }
+  }
+
+  /** Waits until the connection is closed, then throws why. */
+  async #throwClosed(): Promise<never> {
+    await this.#done
+    throw this.#closed!
+  }
+
+  /**
+   * The next message; rejects with `ConnectionClosed` once the peer is gone, or with
+   * `TimeoutError` after `timeout` ms (the message, if it comes later, is kept).
+   */
+  recv(options: { timeout?: number } = {}): Promise<Message> {
+    const queued = this.#queue.shift()
+    if (queued !== undefined) {
+      if (this.#ws.isPaused && this.#queue.length < MAX_QUEUE / 2) this.#ws.resume()
+      return Promise.resolve(queued)
+    }
+    if (this.#closed !== undefined) return Promise.reject(this.#closed)
+    let waiter!: Waiter<Message>
+    const message = new Promise<Message>((resolve, reject) => this.#waiters.push((waiter = { resolve, reject })))
+    return withTimeout(message, options.timeout, 'recv()', () => this.#waiters.splice(this.#waiters.indexOf(waiter), 1))
+  }
+
+  /** Sends a text (`string`) or binary message; resolves once written, rejects with `ConnectionClosed`. */
+  async send(data: string | Uint8Array | ArrayBuffer): Promise<void> {
+    if (this.#ws.readyState !== OPEN) return this.#throwClosed()
+    await new Promise<void>((resolve, reject) => this.#ws.send(data, (error) => (error ? reject(error) : resolve())))
+  }
+
+  /**
+   * Sends a ping (4 random bytes unless `data` is given) and resolves with the round-trip
+   * time in ms when the matching pong arrives; rejects with `TimeoutError` after `timeout` ms.
+   */
+  async ping(data?: string | Uint8Array, options: { timeout?: number } = {}): Promise<number> {
+    if (this.#ws.readyState !== OPEN) return this.#throwClosed()
+    const payload = data === undefined ? randomBytes(4) : Buffer.from(data)
+    const key = payload.toString('hex')
+    if (this.#pings.has(key)) throw new Error(`ping(): a ping with the same data is already waiting for its pong; send other data.`)
+    const start = performance.now()
+    const pong = new Promise<void>((resolve, reject) => this.#pings.set(key, { resolve, reject }))
+    this.#ws.ping(payload)
+    await withTimeout(pong, options.timeout, 'ping()', () => this.#pings.delete(key))
+    return performance.now() - start
+  }
+
+  /**
+   * Starts the closing handshake (default code 1000) and resolves once the connection is
+   * closed; a peer that does not answer within 5 s is dropped. Does nothing if closed.
+   */
+  async close(code = 1000, reason = ''): Promise<void> {
+    if (this.#ws.readyState === CLOSED) return
+    this.#ws.close(code, reason)
+    // The peer's close frame may sit behind unread messages.
+    if (this.#ws.isPaused) this.#ws.resume()
+    await this.#done
+  }
+
+  /** Yields messages until the connection closes, however it closes. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Message, void, undefined> {
+    for (;;) {
+      let message: Message
+      try {
+        message = await this.recv()
+      } catch (error) {
+        if (error instanceof ConnectionClosed) return
+        throw error
+      }
+      yield message
+    }
+  }
+}
+
+const KEY = /^[+/0-9A-Za-z]{22}==$/
+
+/**
+ * Serves the websocket routes of `app` on `server` (`serve` calls it): upgrade requests
+ * go through the `headers` event, are refused with a status (404, 501, 400…) or handed
+ * to their handler. `server.close()` also closes the open websockets with 1001.
+ */
+export function attachWebSockets(app: Roll, server: Server): void {
+  const upgrading = new WeakMap<IncomingMessage, Response>()
+  const open = new Set<WebSocketConnection>()
+  const running = new Set<Promise<void>>()
+  let closing = false
+  const options: ServerOptions & { closeTimeout: number } = {
+    noServer: true, clientTracking: false, maxPayload: app.maxMessageSize, closeTimeout: CLOSE_TIMEOUT,
+    handleProtocols(offered, req) {
+      const wanted = upgrading.get(req)?.request.route.payload?.subprotocols as string[] | undefined
+      return [...offered].find((protocol) => wanted?.includes(protocol)) ?? false
+    },
+  }
+  const wss = new WebSocketServer(options)
+  // Headers set by `headers` listeners (cookies…) go out with the 101 response.
+  wss.on('headers', (lines: string[], req: IncomingMessage) => {
+    for (const [name, value] of Object.entries(upgrading.get(req)?.headers ?? {})) {
+      for (const item of [value].flat()) lines.push(`${name}: ${item}`)
+    }
+  })
+
+  async function fail(request: Request, response: Response, error: unknown): Promise<void> {
+    if (!(error instanceof HttpError)) {
+      error = new HttpError(500, undefined, { cause: error })
+      logUnexpected(request, error as HttpError)
+    }
+    const httpError = error as HttpError
+    response.status = httpError.status
+    response.body = httpError.message
+    try {
+      await app.hook('error', request, response, httpError)
+    } catch (listenerError) {
+      response.status = 500
+      response.body = 'Internal Server Error'
+      logUnexpected(request, new HttpError(500, undefined, { cause: listenerError }))
+    }
+  }
+
+  async function refuse(req: IncomingMessage, socket: Duplex, request: Request, response: Response): Promise<void> {
+    try {
+      await app.hook('response', request, response)
+    } catch (error) {
+      await fail(request, response, error)
+    }
+    const sink = new ServerResponse(req)
+    sink.assignSocket(socket as Socket)
+    sink.once('finish', () => socket.end())
+    await writeResponse(response, sink, true)
+  }
+
+  function check(req: IncomingMessage, request: Request, response: Response): void {
+    if (closing) throw new HttpError(503, 'The server is shutting down')
+    const payload = request.route.payload
+    if (payload === null) throw new HttpError(404, request.path)
+    if (req.headers.upgrade?.toLowerCase() !== 'websocket' || payload.protocol !== 'websocket') {
+      throw new HttpError(501, 'Request cannot be upgraded.')
+    }
+    if (request.method !== 'GET') {
+      response.headers['Allow'] = 'GET'
+      throw new HttpError(405)
+    }
+    if (!KEY.test(request.headers['SEC-WEBSOCKET-KEY'] ?? '')) throw new HttpError(400, 'Invalid Sec-WebSocket-Key header')
+    if (request.headers['SEC-WEBSOCKET-VERSION'] !== '13') {
+      // RFC 6455 §4.4: name the versions we speak.
+      response.headers['Sec-WebSocket-Version'] = '13'
+      throw new HttpError(426, 'Unsupported Sec-WebSocket-Version: use 13')
+    }
+  }
+
+  async function run(request: Request, response: Response, ws: WebSocketConnection): Promise<void> {
+    open.add(ws)
+    try {
+      await app.hook('websocket_connect', request, ws)
+      await (request.route.payload!.GET as WebSocketHandler)(request, ws, request.route.vars)
+      await ws.close()
+    } catch (error) {
+      // ConnectionClosed escaping the handler only means the peer left.
+      if (error instanceof ConnectionClosed) await ws.close()
+      else {
+        const closed = ws.close(1011, 'Handler died prematurely.')
+        await fail(request, response, error)
+        await closed
+      }
+    } finally {
+      open.delete(ws)
+      try {
+        await app.hook('websocket_disconnect', request, ws)
+      } catch (error) {
+        logUnexpected(request, new HttpError(500, undefined, { cause: error }))
+      }
+    }
+  }
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // A client that resets the connection before the handshake only ends its own request.
+    socket.on('error', () => socket.destroy())
+    const request = new app.Request(app, req)
+    const response = new app.Response(app, request)
+    try {
+      request.route = app.lookup(request.path)
+      if (await app.hook('headers', request, response)) return await refuse(req, socket, request, response)
+      check(req, request, response)
+    } catch (error) {
+      await fail(request, response, error)
+      return await refuse(req, socket, request, response)
+    }
+    request.body = Buffer.alloc(0)
+    upgrading.set(req, response)
+    let connection: WebSocketConnection | undefined
+    wss.handleUpgrade(req, socket, head, (ws) => { connection = new WebSocketConnection(ws) })
+    if (connection !== undefined) await run(request, response, connection)
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const task = upgrade(req, socket, head).catch((error: unknown) => {
+      console.error('[roll] websocket upgrade failed:', error)
+      socket.destroy()
+    })
+    running.add(task)
+    void task.finally(() => running.delete(task))
+  })
+
+  // Node's server.close() waits for upgraded sockets, which closeAllConnections() leaves
+  // alone: close the websockets first (1001 Going Away), and call back once their
+  // handlers and `websocket_disconnect` listeners are done.
+  const close = server.close
+  server.close = function (callback?: (error?: Error) => void) {
+    closing = true
+    for (const ws of open) void ws.close(1001, 'Server shutting down.')
+    return close.call(this, (error?: Error) => void Promise.allSettled(running).then(() => callback?.(error)))
+  }
+}
