@@ -49,6 +49,49 @@ const BROWSER_HEADERS = {
   Connection: 'keep-alive',
 }
 
+describe.each([
+  ['createClient', async (app: Roll): Promise<Client> => createClient(app)],
+  ['createLiveClient', (app: Roll): Promise<Client> => createLiveClient(app)],
+] as const)('requests through %s', (_name, make) => {
+  async function echo(method: string, url: string, options: RequestOptions = {}, app = new Roll()) {
+    app.route('/{path:any}', { methods: [method] }, (request, response) => {
+      const files = [...request.files].map(([name, list]) => [name, list.map((file) => [file.filename, file.text()])])
+      response.json = {
+        path: request.path, query: [...request.query], accept: request.headers['ACCEPT'] ?? null, cookies: { ...request.cookies },
+        form: [...request.form], files, body: request.contentType.startsWith('application/json') ? request.json : null,
+      }
+    })
+    const client = await make(app)
+    clients.push(client)
+    return client.request(method, url, options)
+  }
+
+  test('give the decoded path, the query, upper-case headers and cookies', async () => {
+    const response = await echo('GET', '/caf%C3%A9?a=1&a=2&b=', { headers: { Accept: 'text/plain', Cookie: 'k=v' } })
+    expect(response.json).toMatchObject({ path: '/café', query: [['a', ['1', '2']], ['b', ['']]], accept: 'text/plain', cookies: { k: 'v' } })
+  })
+
+  test('answer 400 to invalid percent-encoding in the path', async () => {
+    expect((await echo('GET', '/bad%zz')).status).toBe(400)
+  })
+
+  test('parse JSON, urlencoded and multipart bodies', async () => {
+    expect((await echo('POST', '/', { json: { a: [1] } })).json.body).toEqual({ a: [1] })
+    expect((await echo('POST', '/', { form: { a: ['1', '2'] } })).json.form).toEqual([['a', ['1', '2']]])
+    const multipart = await echo('POST', '/', { form: { f: 'v' }, files: { up: { filename: 'é.txt', data: 'content' } } })
+    expect(multipart.json).toMatchObject({ form: [['f', ['v']]], files: [['up', [['é.txt', 'content']]]] })
+  })
+
+  test('answer 400 to garbage bodies', async () => {
+    expect((await echo('POST', '/', { body: '{', headers: { 'Content-Type': 'application/json' } })).text).toBe('Unparsable JSON body')
+    expect((await echo('POST', '/', { body: 'x', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).text).toBe('Unparsable urlencoded body')
+  })
+
+  test('answer 413 beyond maxBodySize', async () => {
+    expect((await echo('POST', '/', { body: 'x'.repeat(11) }, new Roll({ maxBodySize: 10 }))).status).toBe(413)
+  })
+})
+
 describe('request line and headers', () => {
   test('gives the upper-case method, the raw url and the path', async () => {
     const seen = await inspect('/feeds?foo=bar', (request) => [request.method, request.url, request.path, request.queryString])
@@ -210,6 +253,13 @@ describe('request.cookies', () => {
   test('gives undefined for an unknown cookie and an empty record without the header', async () => {
     expect(await inspect('/', (request) => request.cookies['foo'], { headers: { Cookie: 'key=value' } })).toBeUndefined()
     expect({ ...(await inspect('/', (request) => request.cookies)) }).toEqual({})
+  })
+
+  test('give undefined for names that Object.prototype holds, as for headers', async () => {
+    const seen = await inspect('/', (request) => [request.cookies['constructor'], request.cookies['toString'], request.headers['CONSTRUCTOR'], request.headers['constructor']], {
+      headers: { Cookie: 'key=value' },
+    })
+    expect(seen).toEqual([undefined, undefined, undefined, undefined])
   })
 })
 
