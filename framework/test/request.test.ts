@@ -92,6 +92,45 @@ describe.each([
   })
 })
 
+/** Writes `parts` to a live server of `app` (one write each, a few ms apart); resolves to the raw answer. */
+async function rawExchange(app: Roll, ...parts: string[]): Promise<string> {
+  const live = await createLiveClient(app)
+  clients.push(live)
+  return new Promise((resolve, reject) => {
+    const socket = connect(live.port, '127.0.0.1', async () => {
+      for (const part of parts) {
+        socket.write(part)
+        await new Promise((done) => setTimeout(done, 10))
+      }
+    })
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk) => chunks.push(chunk))
+    socket.on('error', reject)
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')))
+  })
+}
+
+describe('requests on the wire', () => {
+  test('read a body that arrives in several packets', async () => {
+    const app = new Roll()
+    app.route('/feed', { methods: ['POST'] }, (request, response) => { response.body = request.body })
+    const raw = await rawExchange(app,
+      'POST /feed HTTP/1.1\r\nHost: localhost:1707\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 31\r\n\r\n{"link": "https://',
+      'example.org"}')
+    expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(raw).toMatch(/\r\n\r\n\{"link": "https:\/\/example\.org"\}$/)
+  })
+
+  test.each([
+    ['a malformed request line', 'INVALID HTTP/1.22\r\n\r\n'],
+    ['an unknown method', 'SPAM /path HTTP/1.1\r\nContent-Length: 8\r\n\r\nblahblah'],
+  ])('answer 400 to %s', async (_kind, request) => {
+    const app = new Roll()
+    app.route('/path', () => {})
+    expect(await rawExchange(app, request)).toMatch(/^HTTP\/1\.1 400 /)
+  })
+})
+
 describe('request line and headers', () => {
   test('gives the upper-case method, the raw url and the path', async () => {
     const seen = await inspect('/feeds?foo=bar', (request) => [request.method, request.url, request.path, request.queryString])
@@ -208,6 +247,8 @@ describe('request.query', () => {
     expect(query.int('other', 22)).toBe(22)
     expect(query.float('other', 2.234)).toBe(2.234)
     expect(query.int('other', null)).toBeNull()
+    expect(query.bool('other', undefined)).toBeUndefined()
+    expect(query.float('other', undefined)).toBeUndefined()
     for (const cast of ['bool', 'int', 'float'] as const) {
       expect(() => query[cast]('other')).toThrow(new HttpError(400, "Missing 'other' key"))
     }
