@@ -1,7 +1,7 @@
 // app.route: placeholders of every kind, 404 and 405, merging, route options on the
 // payload, malformed paths, the curried form, and class views (Roll's test_class_views.py).
 import { describe, expect, test } from 'vitest'
-import { HTTP_METHODS, Roll, type Request, type Response } from '@roll/framework'
+import { HTTP_METHODS, HttpError, HTTPStatus, Roll, type Request, type Response } from '@roll/framework'
 import { createClient } from '@roll/framework/testing'
 
 const echoVars = (request: Request, response: Response) => { response.json = request.route.vars }
@@ -63,6 +63,19 @@ describe('app.route placeholders', () => {
 
   test('matches placeholders against the percent-decoded path', async () => {
     expect(await varsOf('/hello/{name}', '/hello/J%C3%A9r%C3%B4me%20B')).toEqual({ name: 'Jérôme B' })
+  })
+})
+
+describe("the contract's hello app", () => {
+  test("answers Hello and refuses foo with 400 'Run, you foo(l)!'", async () => {
+    const app = new Roll()
+    app.route('/hello/{parameter}', async (_request, response, { parameter }) => {
+      if (parameter === 'foo') throw new HttpError(HTTPStatus.BAD_REQUEST, 'Run, you foo(l)!')
+      response.body = `Hello ${parameter}`
+    })
+    const client = createClient(app)
+    expect(await client.get('/hello/world')).toMatchObject({ status: 200, text: 'Hello world' })
+    expect(await client.get('/hello/foo')).toMatchObject({ status: 400, text: 'Run, you foo(l)!' })
   })
 })
 
