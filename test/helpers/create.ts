@@ -50,11 +50,16 @@ export interface RunOptions {
   input?: string
 }
 
+// What `npm test` / `npx` put in the environment about the checkout's own package: a
+// child npm in another folder must not see it.
+const NPM_RUN_VARS = /^npm_(package_|lifecycle_|command$|config_call$|config_local_prefix$)/
+
 /** The environment tests run commands in: no CI flag, no colours, npm as the package manager. */
 export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, npm_config_user_agent: 'npm/10.0.0 node/v20.0.0 linux x64', ...extra }
   delete env.CI
   delete env.FORCE_COLOR
+  for (const key of Object.keys(env)) if (NPM_RUN_VARS.test(key)) delete env[key]
   for (const [key, value] of Object.entries(extra)) if (value === undefined) delete env[key]
   return env
 }

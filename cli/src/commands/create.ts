@@ -155,7 +155,8 @@ export async function runCreate(args: CreateArgs): Promise<void> {
   // 6. Write the files.
   if (existing.length > 0) info(`Replacing the contents of ${dir}: ${summarize(existing, 10)}`)
   const result = await scaffold({ root, template, packageName, force })
-  info(`Created ${color.bold(packageName)} from the ${color.cyan(template)} template in ${dir}:`)
+  const named = packageName === path.basename(root) ? '' : ` (package ${packageName})`
+  info(`Created ${color.bold(dir)}${named} from the ${color.cyan(template)} template:`)
   for (const file of result.files) console.log(`  ${file}`)
 
   // 7. Optional extras: git, install. Failures here keep the app, which is complete.
