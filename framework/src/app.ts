@@ -193,16 +193,22 @@ export class Roll extends Map<string, unknown> {
       logUnexpected(request, error as HttpError)
     }
     const httpError = error as HttpError
-    response.status = httpError.status
-    response.body = httpError.message
+    sendText(response, httpError.status, httpError.message)
     try {
       await this.hook('error', request, response, httpError)
     } catch (listenerError) {
-      response.status = 500
-      response.body = 'Internal Server Error'
+      sendText(response, 500, 'Internal Server Error')
       logUnexpected(request, new HttpError(500, undefined, { cause: listenerError }))
     }
   }
+}
+
+// An error message may echo client input (a 404 echoes the path): a Content-Type the
+// handler set before failing (text/html…) must not make a browser render it.
+function sendText(response: Response, status: number, text: string): void {
+  for (const name in response.headers) if (name.toLowerCase() === 'content-type') delete response.headers[name]
+  response.status = status
+  response.body = text
 }
 
 /** One line on stderr for an error the app did not expect; the `traceback` extension prints the stack. */

@@ -186,6 +186,30 @@ describe('unexpected errors', () => {
     expect(await get(app)).toMatchObject({ status: 500, text: 'Internal Server Error' })
   })
 
+  test('an error body goes out as text/plain even when the handler had set another Content-Type', async () => {
+    const app = new Roll()
+    app.route('/test', (request, response) => {
+      response.headers['content-type'] = 'text/html'
+      response.body = request.query.get('<script>alert(1)</script>')
+    })
+    const response = await get(app)
+    expect(response.status).toBe(400)
+    expect(response.text).toBe("Missing '<script>alert(1)</script>' key")
+    expect(response.headers['content-type']).toBe('text/plain; charset=utf-8')
+  })
+
+  test('an error listener may still give the error body its own Content-Type', async () => {
+    const app = new Roll()
+    app.listen('error', (_request, response, error) => { response.json = { error: error.message } })
+    app.route('/test', (_request, response) => {
+      response.headers['Content-Type'] = 'text/html'
+      throw new HttpError(409)
+    })
+    const response = await get(app)
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8')
+    expect(response.json).toEqual({ error: 'Conflict' })
+  })
+
   test('an HttpError is not logged', async () => {
     const log = quietConsole()
     const app = new Roll()
