@@ -2,7 +2,7 @@
 // failures, custom events through app.hook, and route:add (Roll's test_hooks.py and more).
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { HttpError, HTTPStatus, Roll } from '@roll/framework'
-import { createClient } from '@roll/framework/testing'
+import { createClient, createLiveClient, type Client } from '@roll/framework/testing'
 
 afterEach(() => { vi.restoreAllMocks() })
 
@@ -71,7 +71,10 @@ describe('startup and shutdown', () => {
     expect(calls).toEqual(['startup', 'shutdown'])
   })
 
-  test('the test client finishes startup before the first request and fires shutdown on close', async () => {
+  test.each([
+    ['createClient', async (app: Roll): Promise<Client> => createClient(app)],
+    ['createLiveClient', (app: Roll): Promise<Client> => createLiveClient(app)],
+  ])('%s finishes startup before the first request and fires shutdown on close', async (_name, make) => {
     const app = new Roll()
     const calls: string[] = []
     app.listen('startup', async () => {
@@ -80,7 +83,7 @@ describe('startup and shutdown', () => {
     })
     app.listen('shutdown', () => { calls.push('shutdown') })
     app.route('/test', () => { calls.push('handler') })
-    const client = createClient(app)
+    const client = await make(app)
     await client.get('/test')
     await client.close()
     expect(calls).toEqual(['startup', 'handler', 'shutdown'])
