@@ -24,6 +24,7 @@ describe('app.route', () => {
 
   test('types typed and regex placeholders by their name only', () => {
     expectTypeOf<PathParams<'/items/{id:digit}/{slug}.{ext:alnum}'>>().toEqualTypeOf<{ id: string; slug: string; ext: string }>()
+    expectTypeOf<PathParams<'/years/{year:\\d{4}}/{slug}'>>().toEqualTypeOf<{ year: string; slug: string }>()
     expectTypeOf<PathParams<'/static'>>().toEqualTypeOf<{}>()
     expectTypeOf<PathParams<string>>().toEqualTypeOf<Record<string, string>>()
   })
