@@ -163,7 +163,11 @@ export class Roll extends Map<string, unknown> {
       if (!(this.#listens('headers') && (await this.hook('headers', request, response)))) {
         const payload = request.route.payload
         if (payload === null) throw new HttpError(404, request.path)
-        if (payload.protocol !== 'http') throw new HttpError(426)
+        if (payload.protocol !== 'http') {
+          // RFC 9110 §15.5.22: a 426 names the protocol to switch to.
+          response.headers['Upgrade'] = payload.protocol
+          throw new HttpError(426)
+        }
         const handler = payload[request.method]
         if (typeof handler !== 'function' || !METHODS.has(request.method)) {
           response.headers['Allow'] = HTTP_METHODS.filter((method) => typeof payload[method] === 'function').join(', ')

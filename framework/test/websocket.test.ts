@@ -356,7 +356,8 @@ describe('websocket failures', () => {
     const app = new Roll()
     app.route('/ws', { protocol: 'websocket' }, echo)
     const client = await serveApp(app)
-    expect((await client.get('/ws')).status).toBe(426)
+    const plain = await client.get('/ws')
+    expect([plain.status, plain.text, plain.headers['upgrade']]).toEqual([426, 'Upgrade Required', 'websocket'])
     expect((await client.get('/ws', { headers: { Connection: 'upgrade' } })).status).toBe(426)
   })
 

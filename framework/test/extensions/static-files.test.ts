@@ -1,0 +1,177 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { Roll } from '@roll/framework'
+import { namedUrl, staticFiles, type StaticFilesOptions } from '@roll/framework/extensions'
+import { createClient, createLiveClient, type Client } from '@roll/framework/testing'
+
+// root/  index.html style.css data.bin sub/index.html empty/ inside -> style.css
+//        escape -> ../secret.txt  outdir -> ..  sub/up -> ../../secret.txt
+// secret.txt next to root; medias/ a second root.
+let base: string
+let root: string
+let medias: string
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), 'roll-static-'))
+  root = join(base, 'static')
+  medias = join(base, 'medias')
+  mkdirSync(join(root, 'sub'), { recursive: true })
+  mkdirSync(join(root, 'empty'))
+  mkdirSync(medias)
+  writeFileSync(join(root, 'index.html'), '<h1>Test</h1>')
+  writeFileSync(join(root, 'style.css'), 'body { color: chocolate }')
+  writeFileSync(join(root, 'data.bin'), Buffer.from([0, 1, 2, 255]))
+  writeFileSync(join(root, 'sub', 'index.html'), '<h1>Subtest</h1>')
+  writeFileSync(join(base, 'secret.txt'), 'top secret')
+  writeFileSync(join(medias, 'song.mp3'), 'la la la')
+  symlinkSync(join(root, 'style.css'), join(root, 'inside.css'))
+  symlinkSync(join(base, 'secret.txt'), join(root, 'escape.txt'))
+  symlinkSync(base, join(root, 'outdir'))
+  symlinkSync('../../secret.txt', join(root, 'sub', 'up.txt'))
+})
+afterAll(() => rmSync(base, { recursive: true, force: true }))
+
+let client: Client | undefined
+afterEach(async () => {
+  await client?.close()
+  client = undefined
+})
+
+function serving(options: StaticFilesOptions = {}): Client {
+  const app = new Roll()
+  staticFiles(app, { root, ...options })
+  client = createClient(app)
+  return client
+}
+
+describe('staticFiles', () => {
+  it('serves files with the Content-Type of their extension and their length', async () => {
+    const client = serving()
+    const html = await client.get('/static/index.html')
+    expect([html.status, html.text]).toEqual([200, '<h1>Test</h1>'])
+    expect(html.headers['content-type']).toMatch(/^text\/html(; charset=utf-8)?$/)
+    expect(html.headers['content-length']).toBe('13')
+    const sub = await client.get('/static/sub/index.html')
+    expect(sub.text).toBe('<h1>Subtest</h1>')
+    const css = await client.get('/static/style.css')
+    expect(css.text).toContain('chocolate')
+    expect(css.headers['content-type']).toMatch(/^text\/css/)
+    const bin = await client.get('/static/data.bin')
+    expect(bin.body).toEqual(Buffer.from([0, 1, 2, 255]))
+    expect(bin.headers['content-type']).toBe('application/octet-stream')
+  })
+
+  it('registers its route at startup, as Roll does', async () => {
+    const app = new Roll()
+    staticFiles(app, { root })
+    expect(app.lookup('/static/index.html').payload).toBeNull()
+    await app.startup()
+    expect(app.lookup('/static/index.html').payload).not.toBeNull()
+  })
+
+  it('serves the defaultIndex of a folder, and 404 for a folder without one', async () => {
+    const client = serving({ defaultIndex: 'index.html' })
+    expect((await client.get('/static/')).text).toBe('<h1>Test</h1>')
+    expect((await client.get('/static/sub/')).text).toBe('<h1>Subtest</h1>')
+    expect((await client.get('/static/sub')).text).toBe('<h1>Subtest</h1>')
+    expect((await client.get('/static/empty/')).status).toBe(404)
+    const noIndex = serving()
+    expect((await noIndex.get('/static/')).status).toBe(404)
+    expect((await noIndex.get('/static/sub/')).status).toBe(404)
+  })
+
+  it('answers 404 for a missing file', async () => {
+    const response = await serving().get('/static/missing.txt')
+    expect(response.status).toBe(404)
+    expect(response.text).toBe('Not Found')
+  })
+
+  it('serves under a custom prefix, with or without its trailing slash', async () => {
+    expect((await serving({ prefix: '/foo' }).get('/foo/index.html')).text).toBe('<h1>Test</h1>')
+    expect((await serving({ prefix: '/assets/v1/' }).get('/assets/v1/style.css')).status).toBe(200)
+    expect(() => staticFiles(new Roll(), { prefix: 'static' })).toThrow("prefix must start with '/'")
+  })
+
+  it('can be registered twice with different names', async () => {
+    const app = new Roll()
+    staticFiles(app, { root, prefix: '/static/', name: 'statics' })
+    staticFiles(app, { root: medias, prefix: '/medias/', name: 'medias' })
+    const urlFor = namedUrl(app)
+    client = createClient(app)
+    expect((await client.get('/medias/song.mp3')).text).toBe('la la la')
+    expect((await client.get('/static/index.html')).status).toBe(200)
+    expect(urlFor('statics', { path: 'myfile.png' })).toBe('/static/myfile.png')
+    expect(urlFor('medias', { path: 'myfile.mp3' })).toBe('/medias/myfile.mp3')
+  })
+
+  it("is named 'static' for urlFor by default", async () => {
+    const app = new Roll()
+    staticFiles(app, { root })
+    const urlFor = namedUrl(app)
+    await app.startup()
+    expect(urlFor('static', { path: 'path/myfile.png' })).toBe('/static/path/myfile.png')
+  })
+
+  it('fails at startup, naming the option, when root does not exist', async () => {
+    const app = new Roll()
+    staticFiles(app, { root: join(base, 'nope') })
+    await expect(app.startup()).rejects.toThrow('staticFiles(): the root folder')
+  })
+
+  it('streams a file through a real server', async () => {
+    const app = new Roll()
+    staticFiles(app, { root })
+    const live = await createLiveClient(app)
+    client = live
+    const response = await live.get('/static/style.css')
+    expect([response.status, response.text]).toEqual([200, 'body { color: chocolate }'])
+  })
+
+  it('follows symlinks that stay inside root', async () => {
+    expect((await serving().get('/static/inside.css')).text).toContain('chocolate')
+  })
+})
+
+describe('staticFiles never serves anything outside root', () => {
+  const attacks: Array<[string, string]> = [
+    ['.. segments', '/static/../../secret.txt'],
+    ['.. after a folder', '/static/sub/../../secret.txt'],
+    ['encoded dots', '/static/%2e%2e/secret.txt'],
+    ['upper-case encoded dots', '/static/%2E%2E/%2E%2E/secret.txt'],
+    ['encoded slashes', '/static/..%2fsecret.txt'],
+    ['an encoded slash alone', '/static/sub%2findex.html'],
+    ['an absolute path', '/static//etc/passwd'],
+    ['an encoded absolute path', '/static/%2fetc%2fpasswd'],
+    ['backslashes', '/static/..\\secret.txt'],
+    ['encoded backslashes', '/static/..%5csecret.txt'],
+    ['a NUL byte', '/static/index.html%00.css'],
+    ['a symlink to a file outside', '/static/escape.txt'],
+    ['a symlink to a folder outside', '/static/outdir/secret.txt'],
+    ['a relative symlink leading out', '/static/sub/up.txt'],
+    ['double encoding', '/static/%252e%252e/secret.txt'],
+  ]
+  for (const [what, path] of attacks) {
+    it(`refuses ${what} with a 4xx and no file-system path in the body, in-process and over a socket`, async () => {
+      const app = new Roll()
+      staticFiles(app, { root })
+      const live = await createLiveClient(app)
+      try {
+        for (const response of [await serving().get(path), await live.get(path)]) {
+          expect(response.status).toBeGreaterThanOrEqual(400)
+          expect(response.status).toBeLessThan(500)
+          expect(response.text).not.toContain('secret')
+          expect(response.text).not.toContain(base)
+        }
+      } finally {
+        await live.close()
+      }
+    })
+  }
+
+  it('answers 400 to traversal attempts, as Roll does', async () => {
+    const client = serving()
+    expect((await client.get('/static/../../README.md')).status).toBe(400)
+    expect((await client.get('/static/%2e%2e/%2e%2e/README.md')).status).toBe(400)
+  })
+})
