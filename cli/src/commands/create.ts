@@ -3,7 +3,7 @@
 // the next steps. Every question comes before the first write, so Ctrl-C leaves nothing.
 import { spawn, spawnSync } from 'node:child_process'
 import path from 'node:path'
-import prompts, { type PromptObject } from 'prompts'
+import type { PromptObject } from 'prompts'
 import yargs, { type Argv, type CommandModule } from 'yargs'
 import { CliError } from '../errors.js'
 import { color, info } from '../log.js'
@@ -42,6 +42,8 @@ function canPrompt(args: CreateArgs): boolean {
 
 /** Asks one question; Ctrl-C (or Esc) ends the command before anything is written. */
 async function ask<T>(question: Omit<PromptObject, 'name'>): Promise<T> {
+  // Loaded only when a terminal is there to answer: the non-interactive path stays lean.
+  const { default: prompts } = await import('prompts')
   let cancelled = false
   const answers = await prompts({ ...question, name: 'answer' } as PromptObject, {
     onCancel: () => {
