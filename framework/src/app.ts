@@ -107,6 +107,10 @@ export class Roll extends Map<string, unknown> {
     const handlers = isClass(view)
       ? classHandlers(path, view, methods)
       : Object.fromEntries((methods ?? ['GET']).map((method) => [method.toUpperCase(), view]))
+    const unknown = Object.keys(handlers).find((method) => !METHODS.has(method))
+    if (unknown !== undefined) {
+      throw new TypeError(`route '${path}': '${unknown}' in \`methods\` is not an HTTP method; use ${HTTP_METHODS.join(', ')}.`)
+    }
     if (extras.protocol === 'websocket' && Object.keys(handlers).some((method) => method !== 'GET')) {
       throw new TypeError(`route '${path}': a websocket route answers GET only; remove \`methods\`.`)
     }

@@ -113,10 +113,9 @@ describe('app.route answers', () => {
     expect((await createClient(app).post('/test')).text).toBe('posted')
   })
 
-  test('returns 405 for a verb that is not an HTTP method even if a route registered it', async () => {
+  test('returns 405 for a verb that is not an HTTP method', async () => {
     const app = new Roll()
-    app.route('/test', { methods: ['SPAM'] }, () => {})
-    app.route('/test', { methods: ['GET'] }, () => {})
+    app.route('/test', () => {})
     const response = await createClient(app).request('SPAM', '/test')
     expect(response.status).toBe(405)
     expect(response.headers['allow']).toBe('GET')
@@ -193,6 +192,13 @@ describe('app.route registration', () => {
   test('throws a TypeError when the handler is not a function', () => {
     const app = new Roll()
     expect(() => app.route('/a', {}, 'nope' as never)).toThrow(new TypeError("route '/a': the handler must be a function or a class, got string."))
+  })
+
+  test('throws a TypeError when methods holds something that is not an HTTP method', () => {
+    const app = new Roll()
+    expect(() => app.route('/test', { methods: ['GET', 'SPAM'] }, () => {})).toThrow(
+      new TypeError("route '/test': 'SPAM' in `methods` is not an HTTP method; use GET, HEAD, POST, PUT, DELETE, TRACE, OPTIONS, CONNECT, PATCH."),
+    )
   })
 
   test('throws a TypeError on an unknown protocol', () => {
