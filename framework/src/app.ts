@@ -101,7 +101,7 @@ export class Roll extends Map<string, unknown> {
     if (extras.protocol !== undefined && !PROTOCOLS.includes(extras.protocol)) {
       throw new TypeError(`route '${path}': unknown protocol '${extras.protocol}'; use 'http' or 'websocket'.`)
     }
-    if (methods !== undefined && !Array.isArray(methods)) {
+    if (methods !== undefined && (!Array.isArray(methods) || methods.length === 0)) {
       throw new TypeError(`route '${path}': \`methods\` must be an array such as ['GET', 'POST'].`)
     }
     const handlers = isClass(view)

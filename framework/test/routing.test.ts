@@ -201,6 +201,12 @@ describe('app.route registration', () => {
     )
   })
 
+  test.each([[[]], ['GET']])('throws a TypeError when methods is %j', (methods) => {
+    const app = new Roll()
+    expect(() => app.route('/test', { methods: methods as never }, () => {}))
+      .toThrow(new TypeError("route '/test': `methods` must be an array such as ['GET', 'POST']."))
+  })
+
   test('throws a TypeError on an unknown protocol', () => {
     const app = new Roll()
     expect(() => app.route('/a', { protocol: 'gopher' as never }, () => {})).toThrow(TypeError)
