@@ -288,6 +288,17 @@ describe('error event', () => {
     expect((received as HttpError).cause).toBe(original)
   })
 
+  test('is fired for a body over maxBodySize, before any request listener or handler', async () => {
+    const app = new Roll({ maxBodySize: 4 })
+    const calls: string[] = []
+    app.listen('request', () => { calls.push('request') })
+    app.listen('error', (_request, _response, error) => { calls.push(`error ${error.status}`) })
+    app.listen('response', () => { calls.push('response') })
+    app.route('/test', { methods: ['POST'] }, () => { calls.push('handler') })
+    expect((await createClient(app).post('/test', { body: 'too long' })).status).toBe(413)
+    expect(calls).toEqual(['error 413', 'response'])
+  })
+
   test('is fired for a 404 with the path as message', async () => {
     const app = new Roll()
     let received: HttpError | undefined

@@ -587,6 +587,14 @@ describe('lazy bodies', () => {
     expect(await outcome).toBe('threw')
   })
 
+  test('answer 413 when loaded by hand beyond maxBodySize', async () => {
+    const app = new Roll({ maxBodySize: 10 })
+    app.route('/test', { methods: ['POST'], lazyBody: true }, async (request, response) => { response.body = await request.read() })
+    const client = createClient(app)
+    expect((await client.post('/test', { body: '0123456789' })).text).toBe('0123456789')
+    expect((await client.post('/test', { body: '0123456789+' })).status).toBe(413)
+  })
+
   test('yield the loaded body once when iterated after loading', async () => {
     const chunks = await inspect('/test', async (request) => {
       const chunks: string[] = []
