@@ -184,6 +184,8 @@ describe('app.route registration', () => {
     ['/foo/id}', "Invalid route path '/foo/id}': unexpected '}' at position 7."],
     ['/{id}/{id}', "Invalid route path '/{id}/{id}': the placeholder 'id' appears twice."],
     ['/foo/{id:}', "Invalid route path '/foo/{id:}': the placeholder 'id' has an empty kind after ':'."],
+    ['/foo/{my-id}', "Invalid route path '/foo/{my-id}': 'my-id' is not a valid placeholder name (use letters, digits and _)."],
+    ['/foo/{__proto__}', "Invalid route path '/foo/{__proto__}': '__proto__' is not a valid placeholder name (use letters, digits and _)."],
   ])('throws at registration on the malformed path %s, naming it', (path, message) => {
     const app = new Roll()
     expect(() => app.route(path, () => {})).toThrow(message)
