@@ -9,38 +9,27 @@ import { WebSocketServer, type RawData, type ServerOptions, type WebSocket as Ws
 import { logUnexpected, type Roll } from './app.js'
 import { HttpError } from './errors.js'
 import type { Request } from './request.js'
-import type { Response } from './response.js'
+import { COOKIES, type Response } from './response.js'
 import { writeResponse } from './server.js'
 
 /** A message: `string` for a text frame, `Buffer` for a binary one. */
 export type Message = string | Buffer
 
 /** A websocket route handler: it talks through `ws`; `params` are the path's placeholders. */
-export type WebSocketHandler<Params = Record<string, string>> = (
-  request: Request,
-  ws: WebSocketConnection,
-  params: Params,
-) => void | Promise<void>
+export type WebSocketHandler<Params = Record<string, string>> = (request: Request, ws: WebSocketConnection, params: Params) => void | Promise<void>
 
 /** The connection is closed: `recv`, `send` and `ping` reject with it; `code` and `reason` are the close frame's. */
 export class ConnectionClosed extends Error {
-  readonly code: number
-  readonly reason: string
+  override name = 'ConnectionClosed'
 
-  constructor(code: number, reason: string) {
+  constructor(readonly code: number, readonly reason: string) {
     super(`WebSocket connection closed with code ${code}${reason ? ` (${reason})` : ''}`)
-    this.name = 'ConnectionClosed'
-    this.code = code
-    this.reason = reason
   }
 }
 
 /** `recv` or `ping` did not complete within its `timeout`. */
 export class TimeoutError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'TimeoutError'
-  }
+  override name = 'TimeoutError'
 }
 
 /** A peer that does not answer the closing handshake within it is dropped (ms). */
@@ -50,14 +39,14 @@ const MAX_QUEUE = 64
 const OPEN = 1
 const CLOSED = 3
 
-interface Waiter<T> {
-  resolve(value: T): void
-  reject(error: Error): void
+interface Waiter<T> { resolve(value: T): void; reject(error: Error): void }
+
+function checkTimeout(what: string, timeout: number | undefined): void {
+  if (timeout !== undefined && !(timeout >= 0)) throw new RangeError(`${what}: timeout must be a number of milliseconds ≥ 0, got ${timeout}.`)
 }
 
 function withTimeout<T>(promise: Promise<T>, timeout: number | undefined, what: string, cancel: () => void): Promise<T> {
   if (timeout === undefined) return promise
-  if (!(timeout >= 0)) throw new RangeError(`${what}: timeout must be a number of milliseconds ≥ 0, got ${timeout}.`)
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { cancel(); reject(new TimeoutError(`${what} timed out after ${timeout} ms`)) }, timeout)
     promise.then((value) => { clearTimeout(timer); resolve(value) }, (error: Error) => { clearTimeout(timer); reject(error) })
@@ -96,14 +85,10 @@ export class WebSocketConnection implements AsyncIterable<Message> {
   }
 
   /** The close code once the connection is closed (1006 when it was cut), else `undefined`. */
-  get closeCode(): number | undefined {
-    return this.#closed?.code
-  }
+  get closeCode(): number | undefined { return this.#closed?.code }
 
   /** The close reason once the connection is closed, else `undefined`. */
-  get closeReason(): string | undefined {
-    return this.#closed?.reason
-  }
+  get closeReason(): string | undefined { return this.#closed?.reason }
 
   #push(message: Message): void {
     const waiter = this.#waiters.shift()
@@ -122,17 +107,15 @@ export class WebSocketConnection implements AsyncIterable<Message> {
     }
   }
 
-  /** Waits until the connection is closed, then throws why. */
-  async #throwClosed(): Promise<never> {
-    await this.#done
-    throw this.#closed!
-  }
+  /** Waits until the connection is closed (it is closing), then rejects with why. */
+  #closedError = (): Promise<never> => this.#done.then(() => Promise.reject(this.#closed))
 
   /**
    * The next message; rejects with `ConnectionClosed` once the peer is gone, or with
    * `TimeoutError` after `timeout` ms (the message, if it comes later, is kept).
    */
   recv(options: { timeout?: number } = {}): Promise<Message> {
+    checkTimeout('recv()', options.timeout)
     const queued = this.#queue.shift()
     if (queued !== undefined) {
       if (this.#ws.isPaused && this.#queue.length < MAX_QUEUE / 2) this.#ws.resume()
@@ -146,7 +129,7 @@ export class WebSocketConnection implements AsyncIterable<Message> {
 
   /** Sends a text (`string`) or binary message; resolves once written, rejects with `ConnectionClosed`. */
   async send(data: string | Uint8Array | ArrayBuffer): Promise<void> {
-    if (this.#ws.readyState !== OPEN) return this.#throwClosed()
+    if (this.#ws.readyState !== OPEN) return this.#closedError()
     await new Promise<void>((resolve, reject) => this.#ws.send(data, (error) => (error ? reject(error) : resolve())))
   }
 
@@ -155,7 +138,8 @@ export class WebSocketConnection implements AsyncIterable<Message> {
    * time in ms when the matching pong arrives; rejects with `TimeoutError` after `timeout` ms.
    */
   async ping(data?: string | Uint8Array, options: { timeout?: number } = {}): Promise<number> {
-    if (this.#ws.readyState !== OPEN) return this.#throwClosed()
+    checkTimeout('ping()', options.timeout)
+    if (this.#ws.readyState !== OPEN) return this.#closedError()
     const payload = data === undefined ? randomBytes(4) : Buffer.from(data)
     const key = payload.toString('hex')
     if (this.#pings.has(key)) throw new Error(`ping(): a ping with the same data is already waiting for its pong; send other data.`)
@@ -181,13 +165,8 @@ export class WebSocketConnection implements AsyncIterable<Message> {
   /** Yields messages until the connection closes, however it closes. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Message, void, undefined> {
     for (;;) {
-      let message: Message
-      try {
-        message = await this.recv()
-      } catch (error) {
-        if (error instanceof ConnectionClosed) return
-        throw error
-      }
+      const message = await this.recv().catch((error: unknown) => (error instanceof ConnectionClosed ? undefined : Promise.reject(error)))
+      if (message === undefined) return
       yield message
     }
   }
@@ -215,17 +194,14 @@ export function attachWebSockets(app: Roll, server: Server): void {
   const wss = new WebSocketServer(options)
   // Headers set by `headers` listeners (cookies…) go out with the 101 response.
   wss.on('headers', (lines: string[], req: IncomingMessage) => {
-    for (const [name, value] of Object.entries(upgrading.get(req)?.headers ?? {})) {
-      for (const item of [value].flat()) lines.push(`${name}: ${item}`)
-    }
+    const response = upgrading.get(req)!
+    for (const [name, value] of Object.entries(response.headers)) for (const item of [value].flat()) lines.push(`${name}: ${item}`)
+    for (const cookie of response[COOKIES]?.headers() ?? []) lines.push(`Set-Cookie: ${cookie}`)
   })
 
   async function fail(request: Request, response: Response, error: unknown): Promise<void> {
-    if (!(error instanceof HttpError)) {
-      error = new HttpError(500, undefined, { cause: error })
-      logUnexpected(request, error as HttpError)
-    }
-    const httpError = error as HttpError
+    const httpError = error instanceof HttpError ? error : new HttpError(500, undefined, { cause: error })
+    if (httpError !== error) logUnexpected(request, httpError)
     response.status = httpError.status
     response.body = httpError.message
     try {
@@ -256,10 +232,7 @@ export function attachWebSockets(app: Roll, server: Server): void {
     if (req.headers.upgrade?.toLowerCase() !== 'websocket' || payload.protocol !== 'websocket') {
       throw new HttpError(501, 'Request cannot be upgraded.')
     }
-    if (request.method !== 'GET') {
-      response.headers['Allow'] = 'GET'
-      throw new HttpError(405)
-    }
+    if (request.method !== 'GET') throw new HttpError(405, 'A websocket upgrade is a GET')
     if (!KEY.test(request.headers['SEC-WEBSOCKET-KEY'] ?? '')) throw new HttpError(400, 'Invalid Sec-WebSocket-Key header')
     if (request.headers['SEC-WEBSOCKET-VERSION'] !== '13') {
       // RFC 6455 §4.4: name the versions we speak.
@@ -309,10 +282,12 @@ export function attachWebSockets(app: Roll, server: Server): void {
     upgrading.set(req, response)
     let connection: WebSocketConnection | undefined
     wss.handleUpgrade(req, socket, head, (ws) => { connection = new WebSocketConnection(ws) })
+    if (closing) void connection?.close(1001, 'Server shutting down.')
     if (connection !== undefined) await run(request, response, connection)
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // fail() turns errors into responses; reaching this catch is a bug, still contained.
     const task = upgrade(req, socket, head).catch((error: unknown) => {
       console.error('[roll] websocket upgrade failed:', error)
       socket.destroy()

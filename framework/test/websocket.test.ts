@@ -308,6 +308,36 @@ describe('websocket routes', () => {
   })
 })
 
+describe('WebSocketConnection misuse and edge cases', () => {
+  it('rejects send and ping with ConnectionClosed once closed, and throws RangeError on a bad timeout', async () => {
+    const app = new Roll()
+    const outcomes: string[] = []
+    app.route('/ws', { protocol: 'websocket' }, async (request, ws) => {
+      expect(() => ws.recv({ timeout: -1 })).toThrow(RangeError)
+      await expect(ws.ping(undefined, { timeout: Number.NaN })).rejects.toThrow(RangeError)
+      await ws.close(4001, 'done')
+      for (const attempt of [ws.send('late'), ws.ping(), ws.recv()]) {
+        const error = await attempt.then(() => null, (reason: unknown) => reason)
+        outcomes.push(error instanceof ConnectionClosed ? `${error.code} ${error.reason}` : String(error))
+      }
+      await ws.close()
+    })
+    const { wsUrl } = await serveApp(app)
+    await closeOf(await openSocket(`${wsUrl}/ws`))
+    await eventually(() => expect(outcomes).toEqual(['4001 done', '4001 done', '4001 done']))
+  })
+
+  it('sends the headers a headers listener set with the 101 response', async () => {
+    const app = new Roll()
+    app.listen('headers', (request, response) => { response.cookies.set('session', 'abc'); response.headers['X-Room'] = 'lobby' })
+    app.route('/ws', { protocol: 'websocket' }, () => {})
+    const answer = await upgradeRequest((await serveApp(app)).port, '/ws')
+    expect(answer.status).toBe(101)
+    expect(answer.headers['x-room']).toBe('lobby')
+    expect(answer.headers['set-cookie']).toEqual(['session=abc; Path=/'])
+  })
+})
+
 describe("Roll's keep-alive pattern (recv timeout, then ping, then close)", () => {
   it('closes the connection of a client that stops answering pings', async () => {
     const app = new Roll()
