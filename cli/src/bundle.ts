@@ -1,5 +1,5 @@
 // The esbuild options shared by roll dev and roll build, and how build errors are printed.
-import { formatMessages, type BuildOptions, type Message, type Metafile } from 'esbuild'
+import type { BuildOptions, Message, Metafile } from 'esbuild'
 import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -71,6 +71,7 @@ export function productionBuildOptions({ root, entry, outfile, external, minify 
 
 /** The error messages of a failed build, formatted as esbuild does: file:line:column and a code frame. */
 export async function formatErrors(messages: Message[], color: boolean): Promise<string> {
+  const { formatMessages } = await import('esbuild')
   const formatted = await formatMessages(messages, { kind: 'error', color, terminalWidth: process.stderr.columns })
   return formatted.join('').trimEnd()
 }

@@ -235,6 +235,10 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
     return { root, files: names.sort(), replaced }
   } catch (error) {
     undo()
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC') {
+      throw new CliError(`Cannot write the app in '${root}' (${code}); nothing was left behind.`, 'Choose a folder you can write to.')
+    }
     throw error
   } finally {
     process.off('SIGINT', onInterrupt)

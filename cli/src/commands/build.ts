@@ -1,5 +1,5 @@
 // roll build: bundle the app and a small server bootstrap into one ES module, dist/server.mjs.
-import { build as esbuild, type Metafile } from 'esbuild'
+import type { Metafile } from 'esbuild'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -35,6 +35,7 @@ async function runBuild(args: BuildArgs): Promise<void> {
   const entry = resolveEntry(root, args.entry)
   const outfile = resolve(root, args.outfile)
   const started = performance.now()
+  const { build: esbuild } = await import('esbuild')
   let metafile: Metafile
   try {
     ;({ metafile } = (await esbuild(productionBuildOptions({ root, entry: entry.path, outfile, external: args.external, minify: args.minify }))) as { metafile: Metafile })

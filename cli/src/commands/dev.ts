@@ -1,5 +1,5 @@
 // roll dev: serve the app and restart it on each change without dropping a request.
-import { context as esbuildContext, type BuildContext } from 'esbuild'
+import type { BuildContext } from 'esbuild'
 import { spawn } from 'node:child_process'
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
@@ -55,6 +55,8 @@ async function runDev(args: DevArgs): Promise<void> {
   // 2. A standby worker boots while the first bundle builds.
   const supervisor = new Supervisor({ port, host: args.host, inspect, env: () => readEnvFile(root), framework, preload })
   supervisor.warmUp()
+  // Loaded here, not at the top: `roll start` and `roll create` do without esbuild.
+  const { context: esbuildContext } = await import('esbuild')
   const createContext = () => esbuildContext(devBuildOptions(root, entry.path, join(outDir, 'app.mjs')))
   let context: BuildContext = await createContext()
 
@@ -127,6 +129,8 @@ async function runDev(args: DevArgs): Promise<void> {
   for (const file of [sourceDir, ...['.env', ...CONFIG_FILES].map((name) => join(root, name))]) watched.add(file)
   const watcher = watchFiles([...watched], (path) => isIgnored(root, path), (file) => loop.notify(file))
   const stopRs = listenForRs(() => loop.notify())
+  // A change made before the watcher is ready would go unseen; the standby boots meanwhile.
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
   loop.notify()
 
   // 5. Ctrl-C, SIGTERM or a fatal error stop everything: no worker left, the port freed.

@@ -1,0 +1,113 @@
+// roll dev, end to end: the real bin on a copy of test/fixtures/dev-app.
+import { afterEach, describe, expect, it } from 'vitest'
+import { appCopy, cleanUp, get, isAlive, messageModule, poll, portIsFree, RollProcess, waitUntil, writeAppFile } from './helpers/roll-app.js'
+
+afterEach(cleanUp)
+
+/** Starts `roll dev --port 0` in a fresh copy of the fixture app; resolves once it serves. */
+async function startDev(extraArgs: string[] = [], prepare?: (dir: string) => void) {
+  const dir = appCopy()
+  prepare?.(dir)
+  const roll = RollProcess.roll(['dev', '--port', '0', ...extraArgs], dir)
+  const url = await roll.url()
+  return { dir, roll, url }
+}
+
+describe('roll dev', () => {
+  it('serves the app and serves the new code after a change', async () => {
+    const { dir, roll, url } = await startDev()
+    expect(roll.output).toMatch(/\[roll\] dev server on http:\/\/127\.0\.0\.1:\d+ \(src\/app\.ts\)/)
+    expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 1' })
+    const mark = roll.mark()
+    writeAppFile(dir, 'src/message.ts', messageModule('hello from version 2'))
+    await roll.waitFor(/\[roll\] change in src\/message\.ts, restarting\n/, { since: mark })
+    await roll.waitFor(/\[roll\] restarted in \d+ ms\n/, { since: mark })
+    expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 2' })
+  })
+
+  it('drops no request across 10 restarts while clients poll', async () => {
+    const { dir, roll, url } = await startDev()
+    const poller = poll(`${url}/`)
+    const pids = new Set<string>()
+    for (let version = 2; version <= 11; version++) {
+      writeAppFile(dir, 'src/message.ts', messageModule(`hello from version ${version}`))
+      await roll.waitForText(`${url}/`, `hello from version ${version}`)
+      pids.add((await get(`${url}/pid`)).text)
+    }
+    const report = await poller.stop()
+    expect(report.failed).toEqual([])
+    expect(report.ok).toBeGreaterThan(50)
+    // Each version ran in its own process: no module state leaks from one to the next.
+    expect(pids.size).toBe(10)
+    expect(roll.output.match(/restarted in \d+ ms/g)?.length).toBeGreaterThanOrEqual(10)
+  })
+
+  it('prints a build error with file:line:column, keeps the last good server, and recovers', async () => {
+    const { dir, roll, url } = await startDev()
+    const mark = roll.mark()
+    writeAppFile(dir, 'src/message.ts', "export const message: string = 'unclosed\n")
+    await roll.waitFor(/build failed, the last good server keeps serving/, { since: mark })
+    await roll.waitFor(/src\/message\.ts:1:\d+:\n\s+1 │ export const message: string = 'unclosed/, { since: mark })
+    expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 1' })
+    writeAppFile(dir, 'src/message.ts', messageModule('fixed'))
+    await roll.waitForText(`${url}/`, 'fixed')
+    expect(isAlive(roll.pid)).toBe(true)
+  })
+
+  it('prints the source-mapped stack of a start-up crash, waits, and recovers on the next save', async () => {
+    const { dir, roll, url } = await startDev()
+    const mark = roll.mark()
+    writeAppFile(dir, 'src/message.ts', "export const message: string = 'never'\n\nthrow new Error('boom at import')\n")
+    await roll.waitFor(/Error: boom at import\n\s+at .*src\/message\.ts:3:7/, { since: mark })
+    await roll.waitFor(/waiting for a change \(the last good server keeps serving\)/, { since: mark })
+    expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 1' })
+    writeAppFile(dir, 'src/message.ts', messageModule('recovered'))
+    await roll.waitForText(`${url}/`, 'recovered')
+  })
+
+  it('says what is wrong when the entry exports no app, then recovers', async () => {
+    const { dir, roll, url } = await startDev()
+    const mark = roll.mark()
+    const app = "import { Roll } from '@roll/framework'\nexport const ap = new Roll()\n"
+    writeAppFile(dir, 'src/app.ts', app)
+    await roll.waitFor(/src\/app\.ts must export a Roll app as `app` \(or as its default export\), but it exports `ap`/, { since: mark })
+    writeAppFile(dir, 'src/app.ts', app.replace('ap =', 'app =') + "app.route('/', async (_req, res) => { res.body = 'back' })\n")
+    await roll.waitForText(`${url}/`, 'back')
+  })
+
+  it('restarts on rs + Enter', async () => {
+    const { roll, url } = await startDev()
+    const before = (await get(`${url}/pid`)).text
+    const mark = roll.mark()
+    roll.child.stdin!.write('rs\n')
+    await roll.waitFor(/\[roll\] restarting\n[^]*\[roll\] restarted in \d+ ms/, { since: mark })
+    expect((await get(`${url}/pid`)).text).not.toBe(before)
+  })
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('stops every worker and frees the port on %s', async (signal) => {
+    const { roll, url } = await startDev()
+    const port = Number(new URL(url).port)
+    // The serving worker and the warm standby.
+    const workers = await waitUntil('two workers', () => {
+      const pids = roll.children()
+      return pids.length >= 2 ? pids : undefined
+    })
+    expect(await roll.stop(signal)).toEqual({ code: 0, signal: null })
+    await waitUntil('every worker to exit', () => workers.every((pid) => !isAlive(pid)), 3_000)
+    expect(await portIsFree(port)).toBe(true)
+  })
+
+  it('loads .env into the app\'s environment and restarts when it changes', async () => {
+    const { dir, roll, url } = await startDev([], (dir) => writeAppFile(dir, '.env', 'GREETING="hello from .env"\n'))
+    expect(await get(`${url}/env/GREETING`)).toEqual({ status: 200, text: 'hello from .env' })
+    const mark = roll.mark()
+    writeAppFile(dir, '.env', 'GREETING=changed\n')
+    await roll.waitFor(/change in \.env, restarting/, { since: mark })
+    await roll.waitForText(`${url}/env/GREETING`, 'changed')
+  })
+
+  it('passes --inspect through to the serving worker', async () => {
+    const { roll } = await startDev(['--inspect=127.0.0.1:0'])
+    await roll.waitFor(/Debugger listening on ws:\/\/127\.0\.0\.1:\d+\//)
+  })
+})
