@@ -3,7 +3,7 @@
 // through both clients; what is only visible on the wire is read from a raw socket.
 import { connect } from 'node:net'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { HTTPStatus, Roll, type Handler } from '@roll/framework'
+import { HTTPStatus, Roll, type Cookies, type Handler } from '@roll/framework'
 import { createClient, createLiveClient, type Client } from '@roll/framework/testing'
 
 let clients: Client[] = []
@@ -182,7 +182,7 @@ describe.each(CLIENTS)('response through %s', (_name, make) => {
 })
 
 describe('response.cookies', () => {
-  const setCookie = async (set: Parameters<Handler>[1]['cookies']['set'] extends (...args: infer A) => unknown ? A : never) => {
+  const setCookie = async (set: Parameters<Cookies['set']>) => {
     const response = await send(async (app) => createClient(app), (_request, response) => { response.cookies.set(...set) })
     return response.headers['set-cookie']
   }
