@@ -2,6 +2,7 @@
 // of body, the json/redirect setters, cookies, and the framing rules. Key behaviours run
 // through both clients; what is only visible on the wire is read from a raw socket.
 import { connect } from 'node:net'
+import { Readable } from 'node:stream'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { HTTPStatus, Roll, type Cookies, type Handler } from '@roll/framework'
 import { createClient, createLiveClient, type Client } from '@roll/framework/testing'
@@ -106,6 +107,12 @@ describe.each(CLIENTS)('response through %s', (_name, make) => {
   test('streams an async iterable body without Content-Length', async () => {
     const response = await send(make, (_request, response) => { response.body = chunks('chunk0', Buffer.from('chunk1'), new Uint8Array([50])) })
     expect(response.text).toBe('chunk0chunk12')
+    expect(response.headers['content-length']).toBeUndefined()
+  })
+
+  test('streams a Node Readable body, which is an async iterable', async () => {
+    const response = await send(make, (_request, response) => { response.body = Readable.from([Buffer.from('a'), Buffer.from('b')]) })
+    expect(response.text).toBe('ab')
     expect(response.headers['content-length']).toBeUndefined()
   })
 
