@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createRoll, listTree, removeTemps, repoRoot, roll, tempDir, testEnv } from '../../test/helpers/create.js'
+import { createRoll, listTree, removeTemps, repoRoot, roll, run, tempDir, testEnv } from '../../test/helpers/create.js'
 
 afterEach(removeTemps)
 
@@ -253,6 +253,15 @@ describe('create-roll', () => {
     expect(readJson(path.join(cwd, 'my-app/package.json')).name).toBe('my-app')
     expect(existsSync(path.join(cwd, 'my-app/src/app.ts'))).toBe(true)
     expect(result.stdout).toContain('Next steps:')
+  })
+
+  it('runs through npm exec, as `npm create roll` does (offline: the package is this checkout\'s)', async () => {
+    const cwd = tempDir()
+    const args = ['exec', '--offline', '--yes', `--package=${path.join(repoRoot, 'cli/create-roll')}`, '--', 'create-roll', 'my-app', '--template', 'auth']
+    const result = await run('npm', args, { cwd, timeout: 60_000 })
+    expect(result.code).toBe(0)
+    expect(readJson(path.join(cwd, 'my-app/package.json')).name).toBe('my-app')
+    expect(existsSync(path.join(cwd, 'my-app/src/auth.ts'))).toBe(true)
   })
 
   it('prefixes its errors with create-roll', async () => {
