@@ -53,7 +53,7 @@ export class RollProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 
   constructor(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-    const environment = { ...process.env, NO_COLOR: '1', ...env }
+    const environment: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env }
     delete environment.FORCE_COLOR
     this.child = spawn(command, args, { cwd, env: environment, stdio: ['pipe', 'pipe', 'pipe'] })
     processes.add(this)
