@@ -88,7 +88,7 @@ describe.each(cases)('the $template template', ({ template, env, check }) => {
     const created = await roll(['create', app, '--template', template, '--no-install'], { cwd })
     expect(created.stderr).toBe('')
     expect(created.code).toBe(0)
-  })
+  }, 30_000)
 
   it('installs with npm, from this checkout and the npm cache', async () => {
     await npm(['install', '--prefer-offline', '--no-audit', '--no-fund'], app, 240_000)

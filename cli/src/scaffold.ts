@@ -70,7 +70,8 @@ export function existingEntries(dir: string): string[] {
   let entries: string[]
   try {
     entries = readdirSync(dir)
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error
     throw new CliError(`'${dir}' exists and is not a folder.`, 'Choose another name for the app folder.')
   }
   return entries.filter((entry) => entry !== '.git').sort()

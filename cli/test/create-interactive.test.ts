@@ -17,7 +17,12 @@ afterEach(() => {
 // The terminal has no CI flag (it would turn the questions off) and npm as the package manager.
 const command = `env -u CI npm_config_user_agent=npm/10 '${process.execPath}' '${rollBin}' create`
 
-describe.skipIf(!hasTmux)('roll create on a terminal (tmux)', () => {
+const title = hasTmux
+  ? 'roll create on a terminal (tmux)'
+  : 'roll create on a terminal: SKIPPED, tmux is not installed (apt-get install -y tmux)'
+if (!hasTmux) console.warn(`cli/test/create-interactive.test.ts: ${title}`)
+
+describe.skipIf(!hasTmux)(title, () => {
   it('asks for the folder, the template and the install, and scaffolds the chosen template', async () => {
     const cwd = tempDir()
     session = new TmuxSession(command, cwd)
