@@ -199,16 +199,20 @@ export function attachWebSockets(app: Roll, server: Server): void {
     for (const cookie of response[COOKIES]?.headers() ?? []) lines.push(`Set-Cookie: ${cookie}`)
   })
 
+  // As app.dispatch does: the message as text/plain, then the `error` event.
   async function fail(request: Request, response: Response, error: unknown): Promise<void> {
     const httpError = error instanceof HttpError ? error : new HttpError(500, undefined, { cause: error })
     if (httpError !== error) logUnexpected(request, httpError)
-    response.status = httpError.status
-    response.body = httpError.message
+    const sendText = (status: number, text: string) => {
+      for (const name in response.headers) if (name.toLowerCase() === 'content-type') delete response.headers[name]
+      response.status = status
+      response.body = text
+    }
+    sendText(httpError.status, httpError.message)
     try {
       await app.hook('error', request, response, httpError)
     } catch (listenerError) {
-      response.status = 500
-      response.body = 'Internal Server Error'
+      sendText(500, 'Internal Server Error')
       logUnexpected(request, new HttpError(500, undefined, { cause: listenerError }))
     }
   }
