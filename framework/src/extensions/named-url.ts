@@ -9,8 +9,9 @@ const encode = (value: string | number) => String(value).split('/').map(encodeUR
 
 /**
  * Records the routes registered from now on under their `name` option, else their
- * handler's (function or class) name lower-cased, and returns `urlFor`. Two different
- * handlers under one name throw; an unknown name or a missing parameter throws too.
+ * handler's (function or class) name lower-cased (anonymous handlers are skipped), and
+ * returns `urlFor`. Two different handlers under one name throw; so do an unknown name
+ * and a missing parameter.
  * @example
  * const urlFor = namedUrl(app)
  * app.route('/items/{id:digit}', function item(request, response) {})
@@ -20,7 +21,8 @@ export function namedUrl(app: Roll): UrlFor {
   const registry = new Map<string, { path: string; parts: PathPart[]; view: Function }>()
   app.listen('route:add', (path, view, options) => {
     const name = options.name || view.name.toLowerCase()
-    if (!name) throw new TypeError(`namedUrl: route '${path}' has an anonymous handler; give it a \`name\` option.`)
+    // An inline arrow function has no name: such a route simply cannot be looked up.
+    if (!name) return
     const known = registry.get(name)
     if (known !== undefined && known.view !== view) {
       throw new Error(
