@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { CliError, scaffold, TEMPLATES as TEMPLATE_LIST } from '../src/index.js'
 import { createRoll, listTree, removeTemps, repoRoot, roll, run, tempDir, testEnv } from '../../test/helpers/create.js'
 
 afterEach(removeTemps)
@@ -59,6 +60,16 @@ describe('roll create', () => {
     const env = testEnv({ npm_config_user_agent: 'pnpm/9.1.0 npm/? node/v20.11.0 linux x64' })
     const { stdout } = await roll(['create', 'my-app', '-t', 'basic'], { cwd, env })
     expect(stdout).toContain('  cd my-app\n  pnpm install\n  pnpm dev\n')
+  })
+
+  it.each([
+    ['yarn/1.22.22 npm/? node/v20.11.0 linux x64', '  yarn install\n  yarn dev\n'],
+    ['bun/1.1.0 npm/? node/v20.11.0 linux x64', '  bun install\n  bun run dev\n'],
+    ['', '  npm install\n  npm run dev\n'],
+  ])('reads the package manager from the user agent %j', async (agent, steps) => {
+    const cwd = tempDir()
+    const { stdout } = await roll(['create', 'my-app', '-t', 'basic'], { cwd, env: testEnv({ npm_config_user_agent: agent }) })
+    expect(stdout).toContain(`  cd my-app\n${steps}`)
   })
 
   it('leaves cd out of the next steps when the app is the current folder', async () => {
@@ -276,5 +287,29 @@ describe('create-roll', () => {
     const { code, stdout } = await createRoll(['--version'], { cwd: tempDir() })
     expect(code).toBe(0)
     expect(stdout.trim()).toBe(readJson(path.join(repoRoot, 'cli/create-roll/package.json')).version)
+  })
+})
+
+describe('scaffold() from @roll/cli', () => {
+  it('lists the four templates, each with a one-line description', () => {
+    expect(TEMPLATE_LIST.map((t) => t.name)).toEqual(TEMPLATES)
+    for (const { description } of TEMPLATE_LIST) expect(description).toMatch(/^[^\n]{10,70}$/)
+  })
+
+  it('writes a template and reports the files and what it replaced', async () => {
+    const root = path.join(tempDir(), 'lib-app')
+    mkdirSync(root)
+    writeFileSync(path.join(root, 'stale.txt'), '')
+    const result = await scaffold({ root, template: 'custom-query', force: true })
+    expect(result.root).toBe(root)
+    expect(result.replaced).toEqual(['stale.txt'])
+    expect(result.files).toEqual(listTree(root).filter((file) => !file.endsWith('/')))
+    expect(readJson(path.join(root, 'package.json')).name).toBe('lib-app')
+  })
+
+  it('throws a CliError and writes nothing for an unknown template', async () => {
+    const cwd = tempDir()
+    await expect(scaffold({ root: path.join(cwd, 'x'), template: 'nope' })).rejects.toBeInstanceOf(CliError)
+    expect(listTree(cwd)).toEqual([])
   })
 })
