@@ -2,7 +2,7 @@
 // broadcast to every open socket (so a lone client gets an echo), and a page to try it.
 // It never listens: `roll dev`, `roll start`, dist/server.mjs and the tests serve it.
 import path from 'node:path'
-import { ConnectionClosed, Roll, TimeoutError } from '@roll/framework'
+import { ConnectionClosed, Roll, TimeoutError, type WebSocketConnection } from '@roll/framework'
 import { staticFiles, websocketsStore } from '@roll/framework/extensions'
 
 /** The keep-alive timeouts, in milliseconds. */
@@ -11,11 +11,6 @@ export interface KeepAliveOptions {
   receiveTimeout?: number
   /** Time the pong may take before the connection is closed. Default 10 000. */
   pongTimeout?: number
-}
-
-/** A socket as the store holds it: all the broadcast needs. */
-interface Peer {
-  send(data: string | Buffer): Promise<void> | void
 }
 
 /** Builds the app; tests pass short timeouts so they run in milliseconds. */
@@ -50,7 +45,7 @@ export function createApp({ receiveTimeout = 20_000, pongTimeout = 10_000 }: Kee
           return
         }
       }
-      const peers = app.get('websockets') as Set<Peer>
+      const peers = app.get('websockets') as Set<WebSocketConnection>
       // One dead peer must not stop the others from getting the message.
       await Promise.allSettled([...peers].map((peer) => peer.send(message)))
     }
