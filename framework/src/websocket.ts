@@ -302,11 +302,15 @@ export function attachWebSockets(app: Roll, server: Server): void {
 
   // Node's server.close() waits for upgraded sockets, which closeAllConnections() leaves
   // alone: close the websockets first (1001 Going Away), and call back once their
-  // handlers and `websocket_disconnect` listeners are done.
+  // handlers and `websocket_disconnect` listeners are done (a handler stuck past its
+  // closed socket gets 5 s more).
   const close = server.close
   server.close = function (callback?: (error?: Error) => void) {
     closing = true
     for (const ws of open) void ws.close(1001, 'Server shutting down.')
-    return close.call(this, (error?: Error) => void Promise.allSettled(running).then(() => callback?.(error)))
+    return close.call(this, (error?: Error) => {
+      const stuck = new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT).unref())
+      void Promise.race([Promise.allSettled(running), stuck]).then(() => callback?.(error))
+    })
   }
 }

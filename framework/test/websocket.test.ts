@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { connect, type Socket } from 'node:net'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { WebSocket, type ClientOptions } from 'ws'
 import { ConnectionClosed, HttpError, Roll, TimeoutError, WebSocketConnection, type WebSocketHandler } from '@roll/framework'
 import { websocketsStore } from '@roll/framework/extensions'
@@ -165,6 +165,28 @@ describe('websocket routes', () => {
     const [message, close] = await Promise.all([nextMessage(bye), closeOf(bye)])
     expect(message).toBe('bye')
     expect(close).toEqual({ code: 1000, reason: '' })
+  })
+
+  it('accepts a handshake whose Connection header also says keep-alive', async () => {
+    const app = new Roll()
+    const handler = vi.fn()
+    app.route('/ws', { protocol: 'websocket' }, handler)
+    const { port } = await serveApp(app)
+    expect((await upgradeRequest(port, '/ws')).status).toBe(101)
+    expect((await upgradeRequest(port, '/ws', { Connection: 'keep-alive, Upgrade' })).status).toBe(101)
+    await eventually(() => expect(handler).toHaveBeenCalledTimes(2))
+  })
+
+  it('types the handler: the socket is a WebSocketConnection, params come from the path', () => {
+    const app = new Roll()
+    app.route('/rooms/{room}/{user:alpha}', { protocol: 'websocket' }, (request, ws, params) => {
+      expectTypeOf(ws).toEqualTypeOf<WebSocketConnection>()
+      expectTypeOf(params).toEqualTypeOf<{ room: string; user: string }>()
+    })
+    app.route('/curried/{id}', { protocol: 'websocket' })(async (request, ws, { id }) => {
+      expectTypeOf(id).toBeString()
+      expectTypeOf(ws.recv).returns.resolves.toEqualTypeOf<string | Buffer>()
+    })
   })
 
   it('gives binary messages as Buffers and sends Buffers as binary', async () => {
@@ -382,6 +404,18 @@ describe('websocket failures', () => {
     expect(log).toHaveBeenCalledWith(expect.stringContaining('OUCH'))
   })
 
+  it('lets a client that keeps sending after the handler died still close in time, with 1011', async () => {
+    const app = new Roll()
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    app.route('/failure', { protocol: 'websocket' }, () => { throw new Error('OUCH') })
+    const { wsUrl } = await serveApp(app)
+    const ws = await openSocket(`${wsUrl}/failure`)
+    const closed = closeOf(ws)
+    ws.send('first')
+    ws.close()
+    expect(await closed).toEqual({ code: 1011, reason: 'Handler died prematurely.' })
+  })
+
   it('answers 426 to a plain GET on a websocket route, Connection: upgrade alone included', async () => {
     const app = new Roll()
     app.route('/ws', { protocol: 'websocket' }, echo)
@@ -518,6 +552,22 @@ describe('websocket failures', () => {
     expect(await closed).toEqual({ code: 1001, reason: 'Server shutting down.' })
     expect(events).toEqual(['disconnect', 'shutdown'])
   })
+})
+
+describe('server close with a stuck handler', () => {
+  it('still stops, 5 s after the sockets are closed', async () => {
+    const app = new Roll()
+    app.route('/stuck', { protocol: 'websocket' }, () => new Promise<void>(() => {}))
+    const client = await serveApp(app)
+    live = undefined
+    const ws = await openSocket(`${client.wsUrl}/stuck`)
+    const closed = closeOf(ws)
+    const start = Date.now()
+    await client.close()
+    expect((await closed).code).toBe(1001)
+    expect(Date.now() - start).toBeGreaterThan(4500)
+    expect(Date.now() - start).toBeLessThan(8000)
+  }, 15_000)
 })
 
 describe('client.websocket (in-process, no socket)', () => {
