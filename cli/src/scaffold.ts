@@ -115,6 +115,7 @@ export function packageManagerCommands(manager: ReturnType<typeof detectPackageM
   }
 }
 
+/** What to scaffold, and where. */
 export interface ScaffoldOptions {
   /** The app folder (resolved against the current directory). */
   root: string
@@ -126,6 +127,7 @@ export interface ScaffoldOptions {
   force?: boolean
 }
 
+/** What `scaffold` wrote. */
 export interface ScaffoldResult {
   /** The app folder, absolute. */
   root: string
