@@ -17,10 +17,10 @@ export interface Template {
 
 /** The templates, in the order the prompt lists them; the first is the default. */
 export const TEMPLATES: readonly Template[] = [
-  { name: 'basic', description: "Roll's hello app: path parameter, JSON route, HttpError, logger" },
-  { name: 'websocket-keepalive', description: 'Echo/broadcast websocket with ping/pong keep-alive, and a page' },
-  { name: 'auth', description: 'HTTP Basic auth for a route and a websocket, credentials from env' },
-  { name: 'custom-query', description: 'A Roll subclass whose Query builds dates, 400 on bad input' },
+  { name: 'basic', description: "Roll's hello app: JSON route, HttpError, logger" },
+  { name: 'websocket-keepalive', description: 'Websocket echo/broadcast, ping/pong keep-alive, a page' },
+  { name: 'auth', description: 'HTTP Basic auth for a route and a websocket' },
+  { name: 'custom-query', description: 'Roll subclass: a Query building dates, 400 on bad input' },
 ]
 
 // cli/src/scaffold.ts and cli/dist/scaffold.js both sit two levels below the checkout.
