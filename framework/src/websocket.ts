@@ -2,7 +2,7 @@
 // Each connection runs its route's handler with a WebSocketConnection (recv, send, ping,
 // close, `for await`), shaped after Python's `websockets` that Roll builds on.
 import { randomBytes } from 'node:crypto'
-import { ServerResponse, type IncomingMessage, type Server } from 'node:http'
+import { ServerResponse, validateHeaderName, validateHeaderValue, type IncomingMessage, type Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type ServerOptions, type WebSocket as WsSocket } from 'ws'
@@ -173,6 +173,7 @@ export class WebSocketConnection implements AsyncIterable<Message> {
 }
 
 const KEY = /^[+/0-9A-Za-z]{22}==$/
+const INTERNAL_ERROR = 'Content-Type: text/plain; charset=utf-8\r\nContent-Length: 21\r\nConnection: close\r\n\r\nInternal Server Error'
 
 /**
  * Serves the websocket routes of `app` on `server` (`serve` calls it): upgrade requests
@@ -180,7 +181,7 @@ const KEY = /^[+/0-9A-Za-z]{22}==$/
  * to their handler. `server.close()` also closes the open websockets with 1001.
  */
 export function attachWebSockets(app: Roll, server: Server): void {
-  const upgrading = new WeakMap<IncomingMessage, Response>()
+  const upgrading = new WeakMap<IncomingMessage, { request: Request; lines: string[] }>()
   const open = new Set<WebSocketConnection>()
   const running = new Set<Promise<void>>()
   let closing = false
@@ -192,12 +193,18 @@ export function attachWebSockets(app: Roll, server: Server): void {
     },
   }
   const wss = new WebSocketServer(options)
-  // Headers set by `headers` listeners (cookies…) go out with the 101 response.
-  wss.on('headers', (lines: string[], req: IncomingMessage) => {
-    const response = upgrading.get(req)!
-    for (const [name, value] of Object.entries(response.headers)) for (const item of [value].flat()) lines.push(`${name}: ${item}`)
-    for (const cookie of response[COOKIES]?.headers() ?? []) lines.push(`Set-Cookie: ${cookie}`)
-  })
+  wss.on('headers', (lines: string[], req: IncomingMessage) => { lines.push(...upgrading.get(req)!.lines) })
+
+  // Headers set by `headers` listeners (cookies…) go out with the 101 response, checked
+  // as Node checks them (a CR/LF in a value throws: a 500, not a smuggled header).
+  function headerLines(response: Response): string[] {
+    const cookies = (response[COOKIES]?.headers() ?? []).map((cookie) => ['Set-Cookie', cookie] as const)
+    return [...Object.entries(response.headers), ...cookies].flatMap(([name, value]) => [value].flat().map((item) => {
+      validateHeaderName(name)
+      validateHeaderValue(name, String(item))
+      return `${name}: ${item}`
+    }))
+  }
 
   // As app.dispatch does: the message as text/plain, then the `error` event.
   async function fail(request: Request, response: Response, error: unknown): Promise<void> {
@@ -226,7 +233,15 @@ export function attachWebSockets(app: Roll, server: Server): void {
     const sink = new ServerResponse(req)
     sink.assignSocket(socket as Socket)
     sink.once('finish', () => socket.end())
-    await writeResponse(response, sink, true)
+    sink.on('error', () => socket.destroy()) // the client left before its answer
+    try {
+      await writeResponse(response, sink, true)
+    } catch (error) {
+      // A header Node refuses (a CR/LF in a value): answer a plain 500 instead.
+      logUnexpected(request, new HttpError(500, undefined, { cause: error }))
+      if (sink.headersSent) return void socket.destroy()
+      socket.end(`HTTP/1.1 500 Internal Server Error\r\n${INTERNAL_ERROR}`)
+    }
   }
 
   function check(req: IncomingMessage, request: Request, response: Response): void {
@@ -278,12 +293,12 @@ export function attachWebSockets(app: Roll, server: Server): void {
       request.route = app.lookup(request.path)
       if (await app.hook('headers', request, response)) return await refuse(req, socket, request, response)
       check(req, request, response)
+      upgrading.set(req, { request, lines: headerLines(response) })
     } catch (error) {
       await fail(request, response, error)
       return await refuse(req, socket, request, response)
     }
     request.body = Buffer.alloc(0)
-    upgrading.set(req, response)
     let connection: WebSocketConnection | undefined
     wss.handleUpgrade(req, socket, head, (ws) => { connection = new WebSocketConnection(ws) })
     if (closing) void connection?.close(1001, 'Server shutting down.')

@@ -358,6 +358,16 @@ describe('WebSocketConnection misuse and edge cases', () => {
     expect(answer.headers['x-room']).toBe('lobby')
     expect(answer.headers['set-cookie']).toEqual(['session=abc; Path=/'])
   })
+
+  it('never lets a header value smuggle a line into the 101 response', async () => {
+    const app = new Roll()
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    app.listen('headers', (request, response) => { response.headers['X-Echo'] = `${request.query.get('v', '')}` })
+    app.route('/ws', { protocol: 'websocket' }, () => {})
+    const { port } = await serveApp(app)
+    const answer = await upgradeRequest(port, '/ws?v=a%0d%0aX-Injected:%201')
+    expect([answer.status, answer.body, answer.headers['x-injected']]).toEqual([500, 'Internal Server Error', undefined])
+  })
 })
 
 describe("Roll's keep-alive pattern (recv timeout, then ping, then close)", () => {
