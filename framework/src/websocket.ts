@@ -216,20 +216,14 @@ export function attachWebSockets(app: Roll, server: Server): void {
       response.body = text
     }
     sendText(httpError.status, httpError.message)
-    try {
-      await app.hook('error', request, response, httpError)
-    } catch (listenerError) {
+    await app.hook('error', request, response, httpError).catch((listenerError: unknown) => {
       sendText(500, 'Internal Server Error')
       logUnexpected(request, new HttpError(500, undefined, { cause: listenerError }))
-    }
+    })
   }
 
   async function refuse(req: IncomingMessage, socket: Duplex, request: Request, response: Response): Promise<void> {
-    try {
-      await app.hook('response', request, response)
-    } catch (error) {
-      await fail(request, response, error)
-    }
+    await app.hook('response', request, response).catch((error: unknown) => fail(request, response, error))
     const sink = new ServerResponse(req)
     sink.assignSocket(socket as Socket)
     sink.once('finish', () => socket.end())
@@ -276,11 +270,8 @@ export function attachWebSockets(app: Roll, server: Server): void {
       }
     } finally {
       open.delete(ws)
-      try {
-        await app.hook('websocket_disconnect', request, ws)
-      } catch (error) {
-        logUnexpected(request, new HttpError(500, undefined, { cause: error }))
-      }
+      const log = (error: unknown) => logUnexpected(request, new HttpError(500, undefined, { cause: error }))
+      await app.hook('websocket_disconnect', request, ws).catch(log)
     }
   }
 
