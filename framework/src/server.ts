@@ -119,17 +119,20 @@ export function createRequestListener(app: Roll, isClosing: () => boolean = () =
   return (source: RequestSource, sink: ResponseSink): Promise<void> => {
     const request = new app.Request(app, source)
     const response = new app.Response(app, request)
-    return app.dispatch(request, response).then(
-      () => writeResponse(response, sink, isClosing() || !isDrained(source)),
-      (error: unknown) => {
-        // dispatch turns errors into responses; reaching here is a bug, still answered.
+    return app.dispatch(request, response)
+      .then(() => writeResponse(response, sink, isClosing() || !isDrained(source)))
+      .catch((error: unknown) => {
+        // What the response holds cannot be written (e.g. a header value with CR/LF):
+        // Node refuses it before sending anything, so a plain 500 can still go out.
         logUnexpected(request, new HttpError(500, undefined, { cause: error }))
-        if (!sink.destroyed) {
-          sink.writeHead(500, { 'Content-Type': TEXT, Connection: 'close' })
+        if (sink.destroyed) return
+        try {
+          sink.writeHead(500, { 'Content-Type': TEXT, 'Content-Length': 21, Connection: 'close' })
           sink.end('Internal Server Error')
+        } catch {
+          sink.destroy()
         }
-      },
-    )
+      })
   }
 }
 

@@ -253,6 +253,21 @@ describe('lazy bodies over a socket', () => {
 })
 
 describe('faults', () => {
+  it('answers 500 when a handler sets a header value that cannot be sent', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const app = helloApp()
+    app.route('/split', (request, response) => {
+      response.headers['X-Injected'] = 'a\r\nSet-Cookie: evil=1'
+      response.body = 'never sent'
+    })
+    served = await serve(app, { port: 0 })
+    const answer = await rawExchange(served.port, 'GET /split HTTP/1.1\r\nHost: t\r\n\r\n')
+    expect(answer).toMatch(/^HTTP\/1\.1 500 /)
+    expect(answer).toContain('Internal Server Error')
+    expect(answer).not.toContain('evil')
+    expect(errors).toHaveBeenCalledTimes(1)
+  })
+
   it('turns an error thrown in any listener or handler into one 500 and one log line', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
     const unhandled = vi.fn()
