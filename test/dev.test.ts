@@ -25,6 +25,17 @@ describe('roll dev', () => {
     expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 2' })
   })
 
+  it('restarts once for a "save all" of several files', async () => {
+    const { dir, roll, url } = await startDev()
+    const mark = roll.mark()
+    writeAppFile(dir, 'src/message.ts', "export { message } from './text.js'\n")
+    writeAppFile(dir, 'src/text.ts', "export const message: string = 'saved together'\n")
+    await roll.waitForText(`${url}/`, 'saved together')
+    const restarts = roll.output.slice(mark).match(/restarting/g)
+    expect(restarts).toHaveLength(1)
+    expect(roll.output.slice(mark)).toMatch(/change in src\/message\.ts, src\/text\.ts, restarting|change in src\/text\.ts, src\/message\.ts, restarting/)
+  })
+
   it('drops no request across 10 restarts while clients poll', async () => {
     const { dir, roll, url } = await startDev()
     const poller = poll(`${url}/`)

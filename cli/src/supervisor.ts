@@ -20,8 +20,11 @@ export interface SupervisorOptions {
   drainTimeout?: number
 }
 
-/** The outcome of a restart: the new worker serves, or it failed (and the old one still serves). */
-export type RestartResult = { ok: true; url: string; port: number } | { ok: false; code?: string; message: string }
+/**
+ * The outcome of a restart: the new worker serves, or it failed (and the old one still
+ * serves); `reported` when the worker printed why itself.
+ */
+export type RestartResult = { ok: true; url: string; port: number } | { ok: false; code?: string; message: string; reported: boolean }
 
 interface Standby {
   worker: Worker
@@ -81,7 +84,7 @@ export class Supervisor {
     }
     this.#standby = undefined
     if (!(await standby.ready)) {
-      return { ok: false, message: 'the dev worker exited while starting (see the messages above)' }
+      return { ok: false, message: 'the dev worker exited while starting', reported: false }
     }
     const { worker } = standby
     const previous = this.#active
@@ -99,7 +102,9 @@ export class Supervisor {
       if (previous !== undefined) this.#drain(previous, this.#options.drainTimeout ?? 5_000)
       result = { ok: true, url: reply.url, port: reply.port }
     } else {
-      result = { ok: false, code: reply?.type === 'failed' ? reply.code : undefined, message: reply?.type === 'failed' ? reply.message : 'the dev worker exited' }
+      result = reply?.type === 'failed'
+        ? { ok: false, code: reply.code, message: reply.message, reported: reply.code === undefined }
+        : { ok: false, message: 'the dev worker exited before serving', reported: false }
     }
     if (!this.#stopping) this.#standby ??= this.#spawn()
     return result

@@ -66,9 +66,11 @@ async function runDev(args: DevArgs): Promise<void> {
   let externals = ''
   let fatal: ((error: Error) => void) | undefined
   const watched = new Set<string>()
+  let served: Uint8Array | undefined
   const restart = async ({ files, since }: Trigger): Promise<void> => {
     const shown = files.map((file) => relative(root, file))
-    if (url !== undefined) info(shown.length > 0 ? `change in ${listFiles(shown)}, restarting` : 'restarting')
+    const reason = shown.length > 0 ? `change in ${listFiles(shown)}` : undefined
+    const sourcesOnly = shown.length > 0 && shown.every((file) => file !== '.env' && !CONFIG_FILES.includes(file))
     if (shown.some((file) => CONFIG_FILES.includes(file))) {
       // roll.entry, the dependencies or the compiler options may have changed.
       try {
@@ -88,13 +90,17 @@ async function runDev(args: DevArgs): Promise<void> {
     } catch (problem) {
       const errors = buildErrors(problem)
       if (errors === undefined) throw problem
-      error(`build failed${url === undefined ? '' : ', the last good server keeps serving'}:`)
+      error(`${reason === undefined ? '' : `${reason}: `}build failed${url === undefined ? '' : ', the last good server keeps serving'}:`)
       process.stderr.write(`${await formatErrors(errors, process.stderr.isTTY)}\n`)
       info('waiting for a change')
       return
     }
+    const contents = built.outputFiles![0]!.contents
+    // A save that changes nothing (or a change seen twice) leaves the server as it is.
+    if (sourcesOnly && served !== undefined && Buffer.from(contents).equals(served)) return
+    if (url !== undefined) info(reason === undefined ? 'restarting' : `${reason}, restarting`)
     const bundle = join(outDir, `app-${++version}.mjs`)
-    writeFileSync(bundle, built.outputFiles![0]!.contents)
+    writeFileSync(bundle, contents)
     const imports = externalImports(built.metafile!)
     if (imports.join() !== externals) {
       externals = imports.join()
@@ -107,6 +113,7 @@ async function runDev(args: DevArgs): Promise<void> {
     }
     const outcome = await supervisor.restart(bundle, entry.shown)
     removeOldBundles(outDir, version)
+    served = outcome.ok ? contents : undefined
     if (outcome.ok) {
       if (url === undefined) {
         url = outcome.url
@@ -116,12 +123,16 @@ async function runDev(args: DevArgs): Promise<void> {
     } else if (outcome.code === 'EADDRINUSE' || outcome.code === 'EACCES') {
       fatal?.(new CliError(`Cannot listen on ${args.host}:${port}: ${outcome.message}.`, 'Stop the other server or pass another --port.'))
     } else {
-      info(`${outcome.message}; waiting for a change${url === undefined ? '' : ' (the last good server keeps serving)'}`)
+      const waiting = `waiting for a change${url === undefined ? '' : ' (the last good server keeps serving)'}`
+      if (outcome.reported) info(waiting)
+      else error(`${outcome.message}; ${waiting}`)
     }
   }
   const loop = new RestartLoop(restart)
-  supervisor.onCrash = (code, signal) =>
+  supervisor.onCrash = (code, signal) => {
+    served = undefined
     error(`the app exited (${signal ?? `code ${code}`}); waiting for a change (or type rs + Enter)`)
+  }
 
   // 4. Watch the entry's folder, the app's config files and any source file outside it.
   const sourceDir = dirname(entry.path)
