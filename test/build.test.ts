@@ -29,12 +29,13 @@ describe('roll build', () => {
     expect(bundle).toMatch(/\/\/# sourceMappingURL=server\.mjs\.map\s*$/)
   })
 
-  it('serves on PORT, fires startup, and on SIGTERM finishes an in-flight request, fires shutdown and exits 0', async () => {
+  it('serves on PORT, answers /healthz, and on SIGTERM finishes an in-flight request, fires shutdown and exits 0', async () => {
     const dir = appCopy()
     expect((await build(dir)).code).toBe(0)
     const server = new RollProcess(process.execPath, ['dist/server.mjs'], dir, { PORT: '0' })
     const url = await server.url()
     expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 1' })
+    expect(await get(`${url}/healthz`)).toEqual({ status: 200, text: 'ok' })
     const slow = get(`${url}/slow?ms=700`)
     await server.waitFor(/slow request started/)
     server.child.kill('SIGTERM')
