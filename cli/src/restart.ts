@@ -35,10 +35,10 @@ export class RestartLoop {
     this.#timer = setTimeout(() => void this.#flush(), file === undefined ? 0 : this.#debounce)
   }
 
-  /** Resolves once the restart under way, if any, has finished. */
-  async idle(): Promise<void> {
+  /** Stops: no restart after this one. */
+  close(): void {
     clearTimeout(this.#timer)
-    await this.#running
+    this.#run = async () => {}
   }
 
   async #flush(): Promise<void> {

@@ -156,8 +156,10 @@ async function runDev(args: DevArgs): Promise<void> {
     }
   })
   stopRs()
+  loop.close()
   await Promise.all([watcher.close(), supervisor.stop()])
-  await context.dispose()
+  // On Ctrl-C the terminal signals esbuild's service too: it may be gone already.
+  await context.dispose().catch(() => {})
   rmSync(outDir, { recursive: true, force: true })
   if (failure !== undefined) throw failure
 }
