@@ -69,7 +69,8 @@ async function runDev(args: DevArgs): Promise<void> {
   let served: Uint8Array | undefined
   const restart = async ({ files, since }: Trigger): Promise<void> => {
     const shown = files.map((file) => relative(root, file))
-    const reason = shown.length > 0 ? `change in ${listFiles(shown)}` : undefined
+    // One line per restart, once it is over: "[roll] change in src/app.ts, restarted in 38 ms".
+    const reason = url === undefined ? undefined : shown.length > 0 ? `change in ${listFiles(shown)}` : 'rs'
     const sourcesOnly = shown.length > 0 && shown.every((file) => file !== '.env' && !CONFIG_FILES.includes(file))
     if (shown.some((file) => CONFIG_FILES.includes(file))) {
       // roll.entry, the dependencies or the compiler options may have changed.
@@ -98,7 +99,6 @@ async function runDev(args: DevArgs): Promise<void> {
     const contents = built.outputFiles![0]!.contents
     // A save that changes nothing (or a change seen twice) leaves the server as it is.
     if (sourcesOnly && served !== undefined && Buffer.from(contents).equals(served)) return
-    if (url !== undefined) info(reason === undefined ? 'restarting' : `${reason}, restarting`)
     const bundle = join(outDir, `app-${++version}.mjs`)
     writeFileSync(bundle, contents)
     const imports = externalImports(built.metafile!)
@@ -119,11 +119,11 @@ async function runDev(args: DevArgs): Promise<void> {
         url = outcome.url
         info(`dev server on ${url} (${entry.shown}); type rs + Enter to restart`)
         if (args.open) openBrowser(url)
-      } else info(`restarted in ${Math.round(performance.now() - since)} ms`)
+      } else info(`${reason}, restarted in ${Math.round(performance.now() - since)} ms`)
     } else if (outcome.code === 'EADDRINUSE' || outcome.code === 'EACCES') {
       fatal?.(new CliError(`Cannot listen on ${args.host}:${port}: ${outcome.message}.`, 'Stop the other server or pass another --port.'))
     } else {
-      const waiting = `waiting for a change${url === undefined ? '' : ' (the last good server keeps serving)'}`
+      const waiting = `${reason === undefined ? '' : `${reason}, not restarted: `}waiting for a change${url === undefined ? '' : ' (the last good server keeps serving)'}`
       if (outcome.reported) info(waiting)
       else error(`${outcome.message}; ${waiting}`)
     }
