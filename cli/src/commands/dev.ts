@@ -41,6 +41,12 @@ async function runDev(args: DevArgs): Promise<void> {
   const root = process.cwd()
   const port = checkPort(args.port)
   const inspect = args.inspect === undefined ? undefined : parseInspect(args.inspect)
+  // From the start, Ctrl-C, SIGTERM or a fatal error stop everything (step 5).
+  let fatal: (problem: Error) => void = () => {}
+  const stopped = new Promise<Error | undefined>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve(undefined))
+    fatal = resolve
+  })
 
   // 1. The entry, and a private folder for the bundles inside node_modules, so the
   //    bundles' imports of dependencies resolve as they do from the app.
@@ -64,7 +70,6 @@ async function runDev(args: DevArgs): Promise<void> {
   let version = 0
   let url: string | undefined
   let externals = ''
-  let fatal: ((error: Error) => void) | undefined
   const watched = new Set<string>()
   let served: Uint8Array | undefined
   const restart = async ({ files, since }: Trigger): Promise<void> => {
@@ -121,14 +126,19 @@ async function runDev(args: DevArgs): Promise<void> {
         if (args.open) openBrowser(url)
       } else info(`${reason}, restarted in ${Math.round(performance.now() - since)} ms`)
     } else if (outcome.code === 'EADDRINUSE' || outcome.code === 'EACCES') {
-      fatal?.(new CliError(`Cannot listen on ${args.host}:${port}: ${outcome.message}.`, 'Stop the other server or pass another --port.'))
+      fatal(new CliError(`Cannot listen on ${args.host}:${port}: ${outcome.message}.`, 'Stop the other server or pass another --port.'))
     } else {
       const waiting = `${reason === undefined ? '' : `${reason}, not restarted: `}waiting for a change${url === undefined ? '' : ' (the last good server keeps serving)'}`
       if (outcome.reported) info(waiting)
       else error(`${outcome.message}; ${waiting}`)
     }
   }
-  const loop = new RestartLoop(restart)
+  const loop = new RestartLoop((trigger) =>
+    restart(trigger).catch((problem: unknown) => {
+      error('unexpected error, still watching:')
+      console.error(problem)
+    }),
+  )
   supervisor.onCrash = (code, signal) => {
     served = undefined
     error(`the app exited (${signal ?? `code ${code}`}); waiting for a change (or type rs + Enter)`)
@@ -144,17 +154,8 @@ async function runDev(args: DevArgs): Promise<void> {
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
   loop.notify()
 
-  // 5. Ctrl-C, SIGTERM or a fatal error stop everything: no worker left, the port freed.
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
-  let failure: Error | undefined
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve()
-    for (const signal of signals) process.once(signal, stop)
-    fatal = (problem) => {
-      failure = problem
-      resolve()
-    }
-  })
+  // 5. Stop: no worker left, the port freed, the bundles removed.
+  const failure = await stopped
   stopRs()
   loop.close()
   await Promise.all([watcher.close(), supervisor.stop()])
