@@ -19,8 +19,9 @@ export type ToWorker =
   | { type: 'go'; bundle: string; entry: string; port: number; host: string; inspect?: { host: string; port: number } }
   /** Stop accepting, finish in-flight requests (at most `timeout` ms), fire `shutdown`, exit. */
   | { type: 'drain'; timeout: number }
-  /** Free the inspector's port for the next worker. */
+  /** Free the inspector's port for the next worker, or take it back if that one failed. */
   | { type: 'inspector-close' }
+  | { type: 'inspector-open'; host: string; port: number }
 
 /** Worker → supervisor. */
 export type FromWorker =

@@ -39,6 +39,10 @@ process.on('message', (message: ToWorker) => {
       inspector.close()
       send({ type: 'inspector-closed' })
     },
+    'inspector-open': async () => {
+      const { host, port } = message as Extract<ToWorker, { type: 'inspector-open' }>
+      inspector.open(port, host)
+    },
   }[message.type]
   void handle().catch((error: unknown) => {
     console.error('[roll] dev worker error:', error)

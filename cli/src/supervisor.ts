@@ -102,6 +102,7 @@ export class Supervisor {
       if (previous !== undefined) this.#drain(previous, this.#options.drainTimeout ?? 5_000)
       result = { ok: true, url: reply.url, port: reply.port }
     } else {
+      if (inspect !== undefined && previous !== undefined && !previous.isDead()) previous.send({ type: 'inspector-open', ...inspect } satisfies ToWorker)
       result = reply?.type === 'failed'
         ? { ok: false, code: reply.code, message: reply.message, reported: reply.code === undefined }
         : { ok: false, message: 'the dev worker exited before serving', reported: false }
