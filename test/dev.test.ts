@@ -1,4 +1,5 @@
 // roll dev, end to end: the real bin on a copy of test/fixtures/dev-app.
+import { createServer, type AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { appCopy, cleanUp, get, isAlive, messageModule, poll, portIsFree, RollProcess, waitUntil, writeAppFile } from './helpers/roll-app.js'
 
@@ -84,6 +85,29 @@ describe('roll dev', () => {
     await roll.waitFor(/src\/app\.ts must export a Roll app as `app` \(or as its default export\), but it exports `ap`/, { since: mark })
     writeAppFile(dir, 'src/app.ts', app.replace('ap =', 'app =') + "app.route('/', async (_req, res) => { res.body = 'back' })\n")
     await roll.waitForText(`${url}/`, 'back')
+  })
+
+  it('reports an app that exits while serving, and serves again on the same port after the next save', async () => {
+    const { dir, roll, url } = await startDev()
+    const mark = roll.mark()
+    expect((await get(`${url}/crash`)).text).toBe('crashing')
+    await roll.waitFor(/\[roll\] the app exited \(code 3\); waiting for a change \(or type rs \+ Enter\)/, { since: mark })
+    writeAppFile(dir, 'src/message.ts', messageModule('after the crash'))
+    await roll.waitForText(`${url}/`, 'after the crash')
+  })
+
+  it('exits 1 naming the port when it is in use', async () => {
+    const busy = createServer()
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+    const { port } = busy.address() as AddressInfo
+    try {
+      const roll = RollProcess.roll(['dev', '--port', String(port)], appCopy())
+      expect((await roll.exited).code).toBe(1)
+      expect(roll.output).toContain(`roll: Cannot listen on 127.0.0.1:${port}: bind EADDRINUSE`)
+      expect(roll.output).toContain('Stop the other server or pass another --port.')
+    } finally {
+      busy.close()
+    }
   })
 
   it('restarts on rs + Enter', async () => {
