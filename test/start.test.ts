@@ -1,6 +1,6 @@
 // roll start, end to end: the built fixture app in cluster workers.
 import { afterEach, describe, expect, it } from 'vitest'
-import { appCopy, cleanUp, get, isAlive, portIsFree, RollProcess, waitUntil } from './helpers/roll-app.js'
+import { appCopy, cleanUp, get, isAlive, portIsFree, RollProcess, waitUntil, writeAppFile } from './helpers/roll-app.js'
 
 afterEach(cleanUp)
 
@@ -45,6 +45,15 @@ describe('roll start', () => {
     expect(roll.output.match(/shutdown fired/g)?.length).toBe(2)
     expect([...workers, ...replaced].filter(isAlive)).toEqual([])
     expect(await portIsFree(Number(new URL(url).port))).toBe(true)
+  })
+
+  it('gives up with exit code 1 when workers keep exiting at start-up', async () => {
+    const dir = appCopy()
+    writeAppFile(dir, 'broken.mjs', "console.error('cannot start'); process.exit(2)\n")
+    const roll = RollProcess.roll(['start', '--bundle', 'broken.mjs', '--port', '0'], dir)
+    expect((await roll.exited).code).toBe(1)
+    expect(roll.output).toMatch(/\[roll\] workers keep exiting at start-up \(code 2\); giving up/)
+    expect(roll.output.match(/cannot start/g)).toHaveLength(5)
   })
 
   it('says to build first when there is no bundle', async () => {
