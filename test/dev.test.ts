@@ -37,7 +37,7 @@ describe('roll dev', () => {
     expect(roll.output.slice(mark)).toMatch(/change in (src\/message\.ts, src\/text\.ts|src\/text\.ts, src\/message\.ts), restarted in \d+ ms/)
   })
 
-  it('drops no request across 10 restarts while clients poll', async () => {
+  it('drops no request across 10 restarts while clients poll, with and without keep-alive and pauses', async () => {
     const { dir, roll, url } = await startDev()
     const poller = poll(`${url}/`)
     const pids = new Set<string>()

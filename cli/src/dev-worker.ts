@@ -23,8 +23,15 @@ let frameworkError: unknown
 let app: { shutdown?: () => Promise<unknown> } | undefined
 let served: Served | undefined
 let draining = false
-// Per connection: requests not yet answered, and since when it has been idle.
-const connections = new Map<Socket, { busy: number; idleSince: number; response?: ServerResponse }>()
+// Per connection: requests not yet answered, since when it has been idle, the longest
+// pause its client made between a response and its next request, the response under way.
+interface Connection {
+  busy: number
+  idleSince: number
+  longestPause: number
+  response?: ServerResponse
+}
+const connections = new Map<Socket, Connection>()
 
 const send = (message: FromWorker, then?: () => void) => process.send?.(message, undefined, {}, () => then?.())
 
@@ -84,7 +91,7 @@ async function go({ bundle, entry, port, host, inspect }: Extract<ToWorker, { ty
 
 function watchConnections(server: Server): void {
   server.on('connection', (socket: Socket) => {
-    connections.set(socket, { busy: 0, idleSince: Date.now() })
+    connections.set(socket, { busy: 0, idleSince: Date.now(), longestPause: 0 })
     socket.once('close', () => connections.delete(socket))
   })
   // First in line, so a response started after the drain began is the connection's last.
@@ -92,7 +99,7 @@ function watchConnections(server: Server): void {
     const state = connections.get(request.socket)
     if (draining) response.shouldKeepAlive = false
     if (state === undefined) return
-    state.busy++
+    if (state.busy++ === 0) state.longestPause = Math.max(state.longestPause, Date.now() - state.idleSince)
     state.response = response
     response.once('close', () => {
       state.busy--
@@ -105,10 +112,12 @@ function watchConnections(server: Server): void {
   })
 }
 
-// How long a keep-alive connection must have been idle before a drain closes it. A client
-// polling without pause always has its next request in flight: closing its connection
-// would reset that request, so its next response says `Connection: close` instead.
-const IDLE_BEFORE_CLOSE = 100
+// How long a keep-alive connection must have been idle before a drain closes it. Closing
+// a connection whose client is sending a request right now resets that request; a client
+// that polls (with or without pauses) sends its next request within its usual pause, and
+// that response says `Connection: close` instead. So: twice the longest pause seen on the
+// connection, at least 100 ms, at most 2 s.
+const idleBeforeClose = ({ longestPause }: Connection) => Math.min(2_000, Math.max(100, 2 * longestPause + 10))
 
 async function drain(timeout: number): Promise<void> {
   draining = true
@@ -121,8 +130,8 @@ async function drain(timeout: number): Promise<void> {
     const stopped = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()))
     const sweep = setInterval(() => {
       const now = Date.now()
-      for (const [socket, { busy, idleSince }] of connections) {
-        if (busy === 0 && now - idleSince >= IDLE_BEFORE_CLOSE) socket.destroy()
+      for (const [socket, state] of connections) {
+        if (state.busy === 0 && now - state.idleSince >= idleBeforeClose(state)) socket.destroy()
       }
     }, 25)
     await stopped

@@ -189,14 +189,16 @@ export interface PollReport {
 }
 
 /**
- * Clients that GET `url` back to back until stopped, one on a keep-alive connection and
- * one opening a connection per request; every error or non-200 counts as failed.
+ * Clients that GET `url` until stopped: back to back on a keep-alive connection, back to
+ * back opening a connection per request, and on a keep-alive connection with 100 ms
+ * pauses (as a page polling would); every error or non-200 counts as failed.
  */
 export function poll(url: string): { stop: () => Promise<PollReport> } {
   const report: PollReport = { ok: 0, failed: [] }
   let running = true
-  const loop = async (agent: Agent | false) => {
+  const loop = async (agent: Agent | false, pause = 0) => {
     while (running) {
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause))
       try {
         const reply = await get(url, agent)
         if (reply.status === 200) report.ok++
@@ -207,12 +209,14 @@ export function poll(url: string): { stop: () => Promise<PollReport> } {
     }
   }
   const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 })
-  const loops = [loop(keepAlive), loop(false)]
+  const pausing = new Agent({ keepAlive: true, maxSockets: 1 })
+  const loops = [loop(keepAlive), loop(false), loop(pausing, 100)]
   return {
     stop: async () => {
       running = false
       await Promise.all(loops)
       keepAlive.destroy()
+      pausing.destroy()
       return report
     },
   }
