@@ -113,11 +113,11 @@ function watchConnections(server: Server): void {
 }
 
 // How long a keep-alive connection must have been idle before a drain closes it. Closing
-// a connection whose client is sending a request right now resets that request; a client
-// that polls (with or without pauses) sends its next request within its usual pause, and
-// that response says `Connection: close` instead. So: twice the longest pause seen on the
-// connection, at least 100 ms, at most 2 s.
-const idleBeforeClose = ({ longestPause }: Connection) => Math.min(2_000, Math.max(100, 2 * longestPause + 10))
+// a connection whose client is sending a request right now resets that request. A client
+// that polls (pauses up to 250 ms) sends its next request within its usual pause, and
+// that response says `Connection: close` instead: wait twice its longest pause. A person
+// clicking around must not get the old version on their next click: 100 ms.
+const idleBeforeClose = ({ longestPause }: Connection) => (longestPause <= 250 ? Math.max(100, 2 * longestPause + 10) : 100)
 
 async function drain(timeout: number): Promise<void> {
   draining = true
