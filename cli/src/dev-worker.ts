@@ -51,6 +51,8 @@ process.on('message', (message: ToWorker) => {
       inspector.open(port, host)
     },
   }[message.type]
+  // The app may use the IPC channel too: what is not roll's is not roll's business.
+  if (handle === undefined) return
   void handle().catch((error: unknown) => {
     console.error('[roll] dev worker error:', error)
     process.exit(1)
