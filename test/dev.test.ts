@@ -1,5 +1,6 @@
 // roll dev, end to end: the real bin on a copy of test/fixtures/dev-app.
 import { readFileSync } from 'node:fs'
+import { Agent, request } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -55,6 +56,33 @@ describe('roll dev', () => {
     // Each version ran in its own process: no module state leaks from one to the next.
     expect(pids.size).toBe(10)
     expect(roll.output.match(/restarted in \d+ ms/g)?.length).toBeGreaterThanOrEqual(10)
+  })
+
+  it('hands an idle keep-alive connection to the new worker, which answers its next request', async () => {
+    const { dir, roll, url } = await startDev()
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    const getOnAgent = (path: string) => new Promise<{ text: string; reused: boolean }>((resolve, reject) => {
+      const req = request(`${url}${path}`, { agent }, (res) => {
+        let text = ''
+        res.on('data', (chunk: Buffer) => (text += chunk))
+        res.on('end', () => resolve({ text, reused: req.reusedSocket }))
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    try {
+      const before = await getOnAgent('/pid')
+      expect(await getOnAgent('/')).toEqual({ text: 'hello from version 1', reused: true })
+      const mark = roll.mark()
+      writeAppFile(dir, 'src/message.ts', messageModule('hello from version 2'))
+      await roll.waitFor(/restarted in/, { since: mark })
+      expect(await getOnAgent('/')).toEqual({ text: 'hello from version 2', reused: true })
+      const after = await getOnAgent('/pid')
+      expect(after.reused).toBe(true)
+      expect(after.text).not.toBe(before.text)
+    } finally {
+      agent.destroy()
+    }
   })
 
   it('prints a build error with file:line:column, keeps the last good server, and recovers', async () => {

@@ -19,6 +19,8 @@ export type ToWorker =
   | { type: 'go'; bundle: string; entry: string; port: number; host: string; inspect?: { host: string; port: number } }
   /** Stop accepting, finish in-flight requests (at most `timeout` ms), fire `shutdown`, exit. */
   | { type: 'drain'; timeout: number }
+  /** Serve this connection (its socket is the message's handle), handed over by the previous worker. */
+  | { type: 'connection' }
   /** Free the inspector's port for the next worker, or take it back if that one failed. */
   | { type: 'inspector-close' }
   | { type: 'inspector-open'; host: string; port: number }
@@ -30,3 +32,5 @@ export type FromWorker =
   /** The bundle failed to import or the app to start (the worker printed why, and exits). */
   | { type: 'failed'; code?: string; message: string }
   | { type: 'inspector-closed' }
+  /** An idle keep-alive connection (its socket is the message's handle) for the next worker. */
+  | { type: 'connection' }

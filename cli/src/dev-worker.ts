@@ -3,7 +3,7 @@
 // supervisor's listening socket; told to drain, it finishes its requests and exits.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import * as inspector from 'node:inspector'
-import { Server as NetServer, type Socket } from 'node:net'
+import { Server as NetServer, Socket as NetSocket, type Socket, type SocketConstructorOpts } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import { appFrom } from './app-module.js'
 import { BOOT_VARIABLE, type Boot, type FromWorker, type ToWorker } from './dev-protocol.js'
@@ -23,12 +23,12 @@ let frameworkError: unknown
 let app: { shutdown?: () => Promise<unknown> } | undefined
 let served: Served | undefined
 let draining = false
-// Per connection: requests not yet answered, since when it has been idle, the longest
-// pause its client made between a response and its next request, the response under way.
+let allClosed: (() => void) | undefined
+// Per connection: requests (and upgrades) not yet answered, the bytes read when the last
+// response ended (more since then: a request is arriving), the response under way.
 interface Connection {
   busy: number
-  idleSince: number
-  longestPause: number
+  bytesWhenIdle: number
   response?: ServerResponse
 }
 const connections = new Map<Socket, Connection>()
@@ -38,8 +38,9 @@ const send = (message: FromWorker, then?: () => void) => process.send?.(message,
 // Ctrl-C reaches every process of the terminal's group: the supervisor decides when workers stop.
 process.on('SIGINT', () => {})
 
-process.on('message', (message: ToWorker) => {
+process.on('message', (message: ToWorker, socketHandle?: unknown) => {
   const handle = {
+    connection: async () => adopt(socketHandle),
     go: () => go(message as Extract<ToWorker, { type: 'go' }>),
     drain: () => drain((message as Extract<ToWorker, { type: 'drain' }>).timeout),
     'inspector-close': async () => {
@@ -93,19 +94,22 @@ async function go({ bundle, entry, port, host, inspect }: Extract<ToWorker, { ty
 
 function watchConnections(server: Server): void {
   server.on('connection', (socket: Socket) => {
-    connections.set(socket, { busy: 0, idleSince: Date.now(), longestPause: 0 })
-    socket.once('close', () => connections.delete(socket))
+    connections.set(socket, { busy: 0, bytesWhenIdle: socket.bytesRead })
+    socket.once('close', () => {
+      connections.delete(socket)
+      if (connections.size === 0) allClosed?.()
+    })
   })
   // First in line, so a response started after the drain began is the connection's last.
   server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
     const state = connections.get(request.socket)
     if (draining) response.shouldKeepAlive = false
     if (state === undefined) return
-    if (state.busy++ === 0) state.longestPause = Math.max(state.longestPause, Date.now() - state.idleSince)
+    state.busy++
     state.response = response
     response.once('close', () => {
       state.busy--
-      state.idleSince = Date.now()
+      state.bytesWhenIdle = request.socket.bytesRead
     })
   })
   server.on('upgrade', (request: IncomingMessage) => {
@@ -114,33 +118,40 @@ function watchConnections(server: Server): void {
   })
 }
 
-// How long a keep-alive connection must have been idle before a drain closes it. Closing
-// a connection whose client is sending a request right now resets that request. A client
-// that polls (pauses up to 250 ms) sends its next request within its usual pause, and
-// that response says `Connection: close` instead: wait twice its longest pause. A person
-// clicking around must not get the old version on their next click: 100 ms.
-const idleBeforeClose = ({ longestPause }: Connection) => (longestPause <= 250 ? Math.max(100, 2 * longestPause + 10) : 100)
-
 async function drain(timeout: number): Promise<void> {
   draining = true
   for (const { response } of connections.values()) if (response !== undefined && !response.headersSent) response.shouldKeepAlive = false
   setTimeout(() => process.exit(0), timeout).unref()
   if (served !== undefined) {
     const server = served.server
-    // net's close, not http's: http's also closes idle connections at once, racing with
-    // requests the clients are sending on them right now.
-    const stopped = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()))
-    const sweep = setInterval(() => {
-      const now = Date.now()
-      for (const [socket, state] of connections) {
-        if (state.busy === 0 && now - state.idleSince >= idleBeforeClose(state)) socket.destroy()
-      }
-    }, 25)
-    await stopped
-    clearInterval(sweep)
+    // net's close, not http's: http's also closes idle keep-alive connections, and a client
+    // may be sending a request on one right now (it would be reset). Those go to the next
+    // worker instead, which also serves their next request with the new code; the others
+    // end after their response, which says `Connection: close`.
+    NetServer.prototype.close.call(server)
+    for (const [socket, state] of connections) if (state.busy === 0 && socket.bytesRead === state.bytesWhenIdle) handOver(socket)
+    // Not net's close callback: it does not count the connections handed over to this worker.
+    if (connections.size > 0) await new Promise<void>((resolve) => (allClosed = resolve))
     await app?.shutdown?.()
   }
   process.exit(0)
+}
+
+// Passes an idle connection's socket to the supervisor, which passes it to the serving
+// worker. Reading stops first, so every byte the client sends next reaches the new worker.
+function handOver(socket: Socket): void {
+  const handle = (socket as Socket & { _handle?: object })._handle
+  // It stays in `connections` until destroyed, once sent: exiting before would lose it.
+  if (handle === undefined || process.send === undefined) return void socket.destroy()
+  socket.pause()
+  process.send({ type: 'connection' } satisfies FromWorker, handle as never, {}, () => socket.destroy())
+}
+
+// A connection handed over by the previous worker: serve it as if this worker had accepted it.
+function adopt(handle: unknown): void {
+  if (served === undefined || draining) return void (handle as { close(): void }).close()
+  const socket = new NetSocket({ handle, readable: true, writable: true } as SocketConstructorOpts)
+  served.server.emit('connection', socket)
 }
 
 // Last, once the message listener is in place (a message with no listener is lost).

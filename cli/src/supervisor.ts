@@ -141,9 +141,19 @@ export class Supervisor {
       }
       if (worker === this.#standby?.worker) this.#standby = undefined
     })
+    worker.on('message', (message: FromWorker, handle?: unknown) => {
+      if (message.type === 'connection' && handle !== undefined) this.#pass(handle as { close(): void })
+    })
     // A worker that dies mid-send must not take the supervisor with it.
     worker.on('error', () => {})
     return { worker, ready, env }
+  }
+
+  // A draining worker's idle connection goes to the serving worker (or is closed, when stopping).
+  #pass(handle: { close(): void }): void {
+    const active = this.#active
+    if (active === undefined || active.isDead() || this.#stopping) return handle.close()
+    active.send({ type: 'connection' } satisfies ToWorker, handle as never, {}, () => handle.close())
   }
 
   #drain(worker: Worker, timeout: number): void {
