@@ -62,6 +62,7 @@ export class Request extends Map<string, unknown> {
   #form?: Form
   #files?: Files
   #multipart?: Promise<void>
+  #multipartError?: HttpError
 
   constructor(app: Roll, source: RequestSource) {
     super()
@@ -206,8 +207,6 @@ export class Request extends Map<string, unknown> {
     if (this.#multipartError) throw this.#multipartError
     if (this.#form === undefined) throw new HttpError(500, 'Multipart body not parsed: call `await request.loadBody()` after assigning `request.body`')
   }
-
-  #multipartError?: HttpError
 
   /** Reads the whole body (at most `maxBodySize` bytes, else 413); does nothing if it is loaded. */
   loadBody(): Promise<void> {
