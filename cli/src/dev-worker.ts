@@ -139,6 +139,8 @@ async function drain(timeout: number): Promise<void> {
 
 // Passes an idle connection's socket to the supervisor, which passes it to the serving
 // worker. Reading stops first, so every byte the client sends next reaches the new worker.
+// The raw handle (`_handle`, and `new Socket({ handle })` in `adopt`) is sent, as Node's
+// cluster does: a net.Socket would start reading in the supervisor and lose bytes.
 function handOver(socket: Socket): void {
   const handle = (socket as Socket & { _handle?: object })._handle
   // It stays in `connections` until destroyed, once sent: exiting before would lose it.
