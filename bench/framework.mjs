@@ -1,6 +1,6 @@
 // Roll against raw node:http, side by side in one run: interleaved rounds, medians,
 // spread, and the ratio Roll / raw per round. Usage: node bench/framework.mjs [rounds] [seconds]
-import { fork } from 'node:child_process'
+import { fork, spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 
@@ -14,10 +14,20 @@ function start(name, port) {
   return new Promise((resolve) => child.once('message', () => resolve(child)))
 }
 
+// wrk (C, Debian's `wrk`) when installed: it leaves more of the 2 cores to the server
+// than autocannon (JavaScript), which is the fallback.
+const hasWrk = spawnSync('wrk', ['--version']).error === undefined
+const client = hasWrk ? 'wrk -t1' : 'autocannon'
+
 function load(port, path) {
+  const url = `http://127.0.0.1:${port}${path}`
+  if (hasWrk) {
+    const { stdout } = spawnSync('wrk', ['-t1', '-c50', `-d${seconds}s`, url], { encoding: 'utf8' })
+    const number = (pattern) => Number(stdout.match(pattern)?.[1] ?? 0)
+    return { requests: { average: number(/Requests\/sec:\s+([\d.]+)/) }, errors: number(/Socket errors: connect (\d+)/), non2xx: number(/Non-2xx or 3xx responses: (\d+)/) }
+  }
   return new Promise((resolve, reject) => {
-    autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: 50, duration: seconds }, (error, result) =>
-      error ? reject(error) : resolve(result))
+    autocannon({ url, connections: 50, duration: seconds }, (error, result) => (error ? reject(error) : resolve(result)))
   })
 }
 
@@ -56,7 +66,7 @@ try {
   for (const child of children) child.kill()
 }
 
-console.log(`\n${rounds} interleaved rounds of ${seconds} s, 50 connections, autocannon on loopback`)
+console.log(`\n${rounds} interleaved rounds of ${seconds} s, 50 connections, ${client} on loopback`)
 console.log('route      raw req/s (min–max)        roll req/s (min–max)       roll/raw median (min–max)')
 for (const [route, entry] of Object.entries(results)) {
   const span = (values, digits = 0) => `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`

@@ -3,7 +3,7 @@
 import { Cookies } from './cookies.js'
 import { HttpError } from './errors.js'
 import { Files, Form, Query } from './multidict.js'
-import { Request } from './request.js'
+import { LOADED, Request } from './request.js'
 import { Response } from './response.js'
 import { Router } from './router.js'
 import type { Handler, PathParams, Route, RouteOptions, RoutePayload, RollEvents, ViewClass } from './types.js'
@@ -177,7 +177,10 @@ export class Roll extends Map<string, unknown> {
           response.headers['Allow'] = HTTP_METHODS.filter((method) => typeof payload[method] === 'function').join(', ')
           throw new HttpError(405)
         }
-        if (!payload.lazyBody) await request.loadBody()
+        if (!payload.lazyBody) {
+          const loading = request.loadBody()
+          if (loading !== LOADED) await loading
+        }
         if (!(this.#listens('request') && (await this.hook('request', request, response)))) {
           const result = handler(request, response, request.route.vars)
           if (isPromise(result)) await result

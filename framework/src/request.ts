@@ -18,7 +18,8 @@ export interface RequestSource extends AsyncIterable<Uint8Array> {
 }
 
 const EMPTY = Buffer.alloc(0)
-const LOADED = Promise.resolve()
+/** What `loadBody()` returns when there was nothing to load: the app skips awaiting it. */
+export const LOADED = Promise.resolve()
 
 function decodePath(raw: string): string {
   if (raw.indexOf('%') === -1) return raw

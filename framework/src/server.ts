@@ -37,7 +37,7 @@ function isDrained(source: RequestSource & { complete?: boolean }): boolean {
 }
 
 /** Writes `response` to `sink`: the framing rules of RFC 9110 §6.4.1 and §8.6 for bodies and Content-Length. */
-export async function writeResponse(response: Response, sink: ResponseSink, closeConnection = false): Promise<void> {
+export function writeResponse(response: Response, sink: ResponseSink, closeConnection = false): Promise<void> | undefined {
   const { status, headers } = response
   const cookies = response[COOKIES]
   if (cookies !== undefined && cookies.size > 0) {
@@ -116,23 +116,25 @@ function drainOrClose(sink: ResponseSink): Promise<void> {
  * `isClosing` tells it to ask clients to close their connections.
  */
 export function createRequestListener(app: Roll, isClosing: () => boolean = () => false) {
-  return (source: RequestSource, sink: ResponseSink): Promise<void> => {
+  return async (source: RequestSource, sink: ResponseSink): Promise<void> => {
     const request = new app.Request(app, source)
     const response = new app.Response(app, request)
-    return app.dispatch(request, response)
-      .then(() => writeResponse(response, sink, isClosing() || !isDrained(source)))
-      .catch((error: unknown) => {
-        // What the response holds cannot be written (e.g. a header value with CR/LF):
-        // Node refuses it before sending anything, so a plain 500 can still go out.
-        logUnexpected(request, new HttpError(500, undefined, { cause: error }))
-        if (sink.destroyed) return
-        try {
-          sink.writeHead(500, { 'Content-Type': TEXT, 'Content-Length': 21, Connection: 'close' })
-          sink.end('Internal Server Error')
-        } catch {
-          sink.destroy()
-        }
-      })
+    try {
+      await app.dispatch(request, response)
+      const streaming = writeResponse(response, sink, isClosing() || !isDrained(source))
+      if (streaming !== undefined) await streaming
+    } catch (error) {
+      // What the response holds cannot be written (e.g. a header value with CR/LF):
+      // Node refuses it before sending anything, so a plain 500 can still go out.
+      logUnexpected(request, new HttpError(500, undefined, { cause: error }))
+      if (sink.destroyed) return
+      try {
+        sink.writeHead(500, { 'Content-Type': TEXT, 'Content-Length': 21, Connection: 'close' })
+        sink.end('Internal Server Error')
+      } catch {
+        sink.destroy()
+      }
+    }
   }
 }
 
@@ -206,6 +208,9 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
   let closing = false
   let inFlight = 0
   let idle: (() => void) | undefined
+  const settled = () => {
+    if (--inFlight === 0) idle?.()
+  }
   const listener = createRequestListener(app, () => closing)
   // Node checks the timeouts on an interval (30 s by default): check every second.
   const server = createServer({ connectionsCheckingInterval: 1000, headersTimeout, requestTimeout, keepAliveTimeout })
@@ -217,9 +222,7 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
       return
     }
     inFlight++
-    void listener(req, res).finally(() => {
-      if (--inFlight === 0) idle?.()
-    })
+    void listener(req, res).then(settled)
   })
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') return void socket.destroy()
