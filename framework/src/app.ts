@@ -187,18 +187,22 @@ export class Roll extends Map<string, unknown> {
         }
       }
     } catch (error) {
-      await this.#onError(request, response, error)
+      await this.onError(request, response, error)
     }
     if (this.#listens('response')) {
       try {
         await this.hook('response', request, response)
       } catch (error) {
-        await this.#onError(request, response, error)
+        await this.onError(request, response, error)
       }
     }
   }
 
-  async #onError(request: Request, response: Response, error: unknown): Promise<void> {
+  /**
+   * Turns an error into the response (its status and message, as text/plain; an
+   * unexpected error is a logged 500) and fires `error`, as Roll's `on_error` does.
+   */
+  async onError(request: Request, response: Response, error: unknown): Promise<void> {
     if (!(error instanceof HttpError)) {
       error = new HttpError(500, undefined, { cause: error })
       logUnexpected(request, error as HttpError)

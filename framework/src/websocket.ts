@@ -206,24 +206,8 @@ export function attachWebSockets(app: Roll, server: Server): void {
     }))
   }
 
-  // As app.dispatch does: the message as text/plain, then the `error` event.
-  async function fail(request: Request, response: Response, error: unknown): Promise<void> {
-    const httpError = error instanceof HttpError ? error : new HttpError(500, undefined, { cause: error })
-    if (httpError !== error) logUnexpected(request, httpError)
-    const sendText = (status: number, text: string) => {
-      for (const name in response.headers) if (name.toLowerCase() === 'content-type') delete response.headers[name]
-      response.status = status
-      response.body = text
-    }
-    sendText(httpError.status, httpError.message)
-    await app.hook('error', request, response, httpError).catch((listenerError: unknown) => {
-      sendText(500, 'Internal Server Error')
-      logUnexpected(request, new HttpError(500, undefined, { cause: listenerError }))
-    })
-  }
-
   async function refuse(req: IncomingMessage, socket: Duplex, request: Request, response: Response): Promise<void> {
-    await app.hook('response', request, response).catch((error: unknown) => fail(request, response, error))
+    await app.hook('response', request, response).catch((error: unknown) => app.onError(request, response, error))
     const sink = new ServerResponse(req)
     sink.assignSocket(socket as Socket)
     sink.once('finish', () => socket.end())
@@ -265,7 +249,7 @@ export function attachWebSockets(app: Roll, server: Server): void {
       if (error instanceof ConnectionClosed) await ws.close()
       else {
         const closed = ws.close(1011, 'Handler died prematurely.')
-        await fail(request, response, error)
+        await app.onError(request, response, error)
         await closed
       }
     } finally {
@@ -286,7 +270,7 @@ export function attachWebSockets(app: Roll, server: Server): void {
       check(req, request, response)
       upgrading.set(req, { request, lines: headerLines(response) })
     } catch (error) {
-      await fail(request, response, error)
+      await app.onError(request, response, error)
       return await refuse(req, socket, request, response)
     }
     request.body = Buffer.alloc(0)
@@ -297,7 +281,7 @@ export function attachWebSockets(app: Roll, server: Server): void {
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // fail() turns errors into responses; reaching this catch is a bug, still contained.
+    // app.onError turns errors into responses; reaching this catch is a bug, still contained.
     const task = upgrade(req, socket, head).catch((error: unknown) => {
       console.error('[roll] websocket upgrade failed:', error)
       socket.destroy()
