@@ -444,6 +444,20 @@ describe('websocket failures', () => {
     expect(await upgradeRequest(port, '/http')).toMatchObject({ status: 501, body: 'Request cannot be upgraded.' })
   })
 
+  it('answers 405 to an upgrade that is not a GET', async () => {
+    const app = new Roll()
+    app.route('/ws', { protocol: 'websocket' }, echo)
+    const { port } = await serveApp(app)
+    const answer = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest({ host: '127.0.0.1', port, path: '/ws', method: 'POST', headers: UPGRADE })
+      request.on('upgrade', (response, socket: Socket) => { socket.destroy(); resolve(response.statusCode!) })
+      request.on('response', (response) => { response.resume(); resolve(response.statusCode!) })
+      request.on('error', reject)
+      request.end()
+    })
+    expect(answer).toBe(405)
+  })
+
   it('answers 404 to an upgrade to an unknown path', async () => {
     const app = new Roll()
     const { port } = await serveApp(app)
