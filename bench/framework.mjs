@@ -1,6 +1,9 @@
 // Roll against raw node:http, side by side in one run: interleaved rounds, medians,
-// spread, and the ratio Roll / raw per round. Usage: node bench/framework.mjs [rounds] [seconds]
+// spread, and the ratio Roll / raw per round, for throughput and for the server's CPU
+// time per request (steadier when the load generator, not the server, is the limit).
+// Usage: node bench/framework.mjs [rounds] [seconds]
 import { fork, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 
@@ -9,9 +12,16 @@ const seconds = Number(process.argv[3] ?? 5)
 const servers = { raw: 'servers/raw.mjs', roll: 'servers/roll.mjs' }
 const routes = { plaintext: '/hello/world', json: '/json' }
 
-function start(name, port) {
+async function start(name, port) {
   const child = fork(fileURLToPath(new URL(servers[name], import.meta.url)), { env: { ...process.env, PORT: String(port) } })
-  return new Promise((resolve) => child.once('message', () => resolve(child)))
+  await once(child, 'message')
+  return child
+}
+
+async function cpuTime(child) {
+  child.send('cpu')
+  const [{ user, system }] = await once(child, 'message')
+  return user + system
 }
 
 // wrk (C, Debian's `wrk`) when installed: it leaves more of the 2 cores to the server
@@ -19,16 +29,25 @@ function start(name, port) {
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined
 const client = hasWrk ? 'wrk -t1' : 'autocannon'
 
-function load(port, path) {
+async function load(port, path) {
   const url = `http://127.0.0.1:${port}${path}`
   if (hasWrk) {
     const { stdout } = spawnSync('wrk', ['-t1', '-c50', `-d${seconds}s`, url], { encoding: 'utf8' })
     const number = (pattern) => Number(stdout.match(pattern)?.[1] ?? 0)
-    return { requests: { average: number(/Requests\/sec:\s+([\d.]+)/) }, errors: number(/Socket errors: connect (\d+)/), non2xx: number(/Non-2xx or 3xx responses: (\d+)/) }
+    return {
+      perSecond: number(/Requests\/sec:\s+([\d.]+)/), total: number(/(\d+) requests in/),
+      failures: number(/Socket errors: connect (\d+)/) + number(/Non-2xx or 3xx responses: (\d+)/),
+    }
   }
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections: 50, duration: seconds }, (error, result) => (error ? reject(error) : resolve(result)))
-  })
+  const result = await autocannon({ url, connections: 50, duration: seconds })
+  return { perSecond: result.requests.average, total: result.requests.total, failures: result.errors + result.non2xx }
+}
+
+async function measure(child, port, path) {
+  const before = await cpuTime(child)
+  const result = await load(port, path)
+  if (result.failures) throw new Error(`${path} on port ${port}: ${result.failures} failed requests`)
+  return { perSecond: result.perSecond, cpuPerRequest: (await cpuTime(child) - before) / result.total }
 }
 
 const median = (values) => {
@@ -36,39 +55,39 @@ const median = (values) => {
   const middle = sorted.length >> 1
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
+const span = (values, digits = 0) =>
+  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`
 
 const ports = { raw: 4101, roll: 4102 }
-const children = [await start('raw', ports.raw), await start('roll', ports.roll)]
+const children = { raw: await start('raw', ports.raw), roll: await start('roll', ports.roll) }
 const results = {}
 try {
-  for (const route of Object.keys(routes)) {
-    // Warm up both servers (JIT) before measuring.
-    for (const name of Object.keys(servers)) await load(ports[name], routes[route])
-  }
+  // Warm up both servers (JIT) before measuring.
+  for (const path of Object.values(routes)) for (const name of Object.keys(servers)) await load(ports[name], path)
   for (let round = 1; round <= rounds; round++) {
-    for (const route of Object.keys(routes)) {
+    for (const [route, path] of Object.entries(routes)) {
       // Alternate who goes first, so a drift in the machine's speed hits both alike.
       const order = round % 2 ? ['raw', 'roll'] : ['roll', 'raw']
-      const perRound = {}
-      for (const name of order) {
-        const result = await load(ports[name], routes[route])
-        if (result.errors || result.non2xx) throw new Error(`${name} ${route}: ${result.errors} errors, ${result.non2xx} non-2xx`)
-        perRound[name] = result.requests.average
-      }
-      const entry = (results[route] ??= { raw: [], roll: [], ratio: [] })
-      entry.raw.push(perRound.raw)
-      entry.roll.push(perRound.roll)
-      entry.ratio.push(perRound.roll / perRound.raw)
-      console.log(`round ${round} ${route.padEnd(9)} raw ${perRound.raw.toFixed(0)} req/s  roll ${perRound.roll.toFixed(0)} req/s  ratio ${(perRound.roll / perRound.raw).toFixed(3)}`)
+      const run = {}
+      for (const name of order) run[name] = await measure(children[name], ports[name], path)
+      const entry = (results[route] ??= { raw: [], roll: [], ratio: [], cpuRaw: [], cpuRoll: [], cpuRatio: [] })
+      entry.raw.push(run.raw.perSecond)
+      entry.roll.push(run.roll.perSecond)
+      entry.ratio.push(run.roll.perSecond / run.raw.perSecond)
+      entry.cpuRaw.push(run.raw.cpuPerRequest)
+      entry.cpuRoll.push(run.roll.cpuPerRequest)
+      entry.cpuRatio.push(run.raw.cpuPerRequest / run.roll.cpuPerRequest)
+      console.log(`round ${round} ${route.padEnd(9)} raw ${run.raw.perSecond.toFixed(0)} req/s, ${run.raw.cpuPerRequest.toFixed(1)} µs CPU/req   ` +
+        `roll ${run.roll.perSecond.toFixed(0)} req/s, ${run.roll.cpuPerRequest.toFixed(1)} µs CPU/req`)
     }
   }
 } finally {
-  for (const child of children) child.kill()
+  for (const child of Object.values(children)) child.kill()
 }
 
-console.log(`\n${rounds} interleaved rounds of ${seconds} s, 50 connections, ${client} on loopback`)
-console.log('route      raw req/s (min–max)        roll req/s (min–max)       roll/raw median (min–max)')
+console.log(`\n${rounds} interleaved rounds of ${seconds} s, 50 connections, ${client} on loopback; median (min–max)`)
+console.log('route      raw req/s             roll req/s            roll/raw req/s       raw µs CPU/req   roll µs CPU/req  raw/roll CPU')
 for (const [route, entry] of Object.entries(results)) {
-  const span = (values, digits = 0) => `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`
-  console.log(`${route.padEnd(10)} ${span(entry.raw).padEnd(26)} ${span(entry.roll).padEnd(26)} ${span(entry.ratio, 3)}`)
+  console.log(`${route.padEnd(10)} ${span(entry.raw).padEnd(21)} ${span(entry.roll).padEnd(21)} ${span(entry.ratio, 3).padEnd(20)} ` +
+    `${span(entry.cpuRaw, 1).padEnd(16)} ${span(entry.cpuRoll, 1).padEnd(16)} ${span(entry.cpuRatio, 3)}`)
 }
