@@ -18,6 +18,12 @@ export interface RequestSource extends AsyncIterable<Uint8Array> {
 }
 
 const EMPTY = Buffer.alloc(0)
+
+/** True when request headers announce a body (RFC 9112 §6.3: Transfer-Encoding or a non-zero Content-Length). */
+export function hasBody(headers: RequestSource['headers']): boolean {
+  const length = headers['content-length']
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+}
 /** What `loadBody()` returns when there was nothing to load: the app skips awaiting it. */
 export const LOADED = Promise.resolve()
 
@@ -212,7 +218,7 @@ export class Request extends Map<string, unknown> {
   /** Reads the whole body (at most `maxBodySize` bytes, else 413); does nothing if it is loaded. */
   loadBody(): Promise<void> {
     // Most requests have no body: settle them without an extra async step.
-    if (this.#body === undefined && !this.#hasBody()) this.#body = EMPTY
+    if (this.#body === undefined && !hasBody(this.#source.headers)) this.#body = EMPTY
     if (this.#body !== undefined && (this.#multipart !== undefined || !this.#isMultipart())) return this.#multipart ?? LOADED
     return this.#load()
   }
@@ -236,14 +242,7 @@ export class Request extends Map<string, unknown> {
     return this.body
   }
 
-  #hasBody(): boolean {
-    const headers = this.#source.headers
-    const length = headers['content-length']
-    return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
-  }
-
   async #readBody(): Promise<Buffer> {
-    if (!this.#hasBody()) return EMPTY
     const limit = this.app.maxBodySize
     const tooLarge = () => new HttpError(413, `Request body is larger than the ${limit} bytes allowed`)
     if (Number(this.#source.headers['content-length']) > limit) throw tooLarge()
@@ -263,7 +262,7 @@ export class Request extends Map<string, unknown> {
       if (this.#body.length) yield this.#body
       return
     }
-    if (!this.#hasBody()) return
+    if (!hasBody(this.#source.headers)) return
     yield* this.#source
   }
 }

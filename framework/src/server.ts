@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import { logUnexpected, type Roll } from './app.js'
 import { HttpError, statusPhrase } from './errors.js'
-import type { RequestSource } from './request.js'
+import { hasBody, type Request, type RequestSource } from './request.js'
 import { COOKIES, type Headers, type Response } from './response.js'
 import { attachWebSockets } from './websocket.js'
 
@@ -21,9 +21,17 @@ export interface ResponseSink {
 
 const TEXT = 'text/plain; charset=utf-8'
 
-function hasHeader(headers: Headers, lowerName: string): boolean {
-  for (const name in headers) if (name.toLowerCase() === lowerName) return true
-  return false
+// One pass over the handler's headers: drop a Content-Length set by hand under another
+// spelling (ours replaces it; two would be a framing error), and tell whether a
+// Content-Type is set.
+function prepareHeaders(headers: Headers): boolean {
+  let hasType = headers['Content-Type'] !== undefined
+  for (const name in headers) {
+    const lower = name.toLowerCase()
+    if (lower === 'content-type') hasType = true
+    else if (lower === 'content-length' && name !== 'Content-Length') delete headers[name]
+  }
+  return hasType
 }
 
 function isAsyncIterable(body: unknown): body is AsyncIterable<unknown> {
@@ -32,8 +40,7 @@ function isAsyncIterable(body: unknown): body is AsyncIterable<unknown> {
 
 /** True when the request has no body left unread, so the connection can serve another one. */
 function isDrained(source: RequestSource & { complete?: boolean }): boolean {
-  const headers = source.headers
-  return source.complete === true || (headers['transfer-encoding'] === undefined && (headers['content-length'] ?? '0') === '0')
+  return source.complete === true || !hasBody(source.headers)
 }
 
 /** Writes `response` to `sink`: the framing rules of RFC 9110 §6.4.1 and §8.6 for bodies and Content-Length. */
@@ -53,10 +60,9 @@ export function writeResponse(response: Response, sink: ResponseSink, closeConne
   const body = response.body
   if (isAsyncIterable(body)) return writeStream(body, status, headers, sink)
   const bytes = typeof body === 'string' || body instanceof Uint8Array ? body : String(body)
-  // Ours replaces one set by hand in another case: two Content-Length lines are a framing error.
-  for (const name in headers) if (name !== 'Content-Length' && name.toLowerCase() === 'content-length') delete headers[name]
+  const hasType = prepareHeaders(headers)
   if (typeof bytes === 'string') {
-    if (headers['Content-Type'] === undefined && !hasHeader(headers, 'content-type')) headers['Content-Type'] = TEXT
+    if (!hasType) headers['Content-Type'] = TEXT
     headers['Content-Length'] = Buffer.byteLength(bytes)
   } else headers['Content-Length'] = bytes.byteLength
   sink.writeHead(status, headers)
@@ -64,7 +70,7 @@ export function writeResponse(response: Response, sink: ResponseSink, closeConne
 }
 
 // Pulls the iterable only as fast as the client reads; closes it when the client goes
-// away; on a failure, destroys the connection so no terminating chunk is sent.
+// away; on a failure, ends the connection without the terminating chunk.
 async function writeStream(body: AsyncIterable<unknown>, status: number, headers: Headers, sink: ResponseSink): Promise<void> {
   const iterator = body[Symbol.asyncIterator]()
   let settled = false
@@ -124,17 +130,23 @@ export function createRequestListener(app: Roll, isClosing: () => boolean = () =
       const streaming = writeResponse(response, sink, isClosing() || !isDrained(source))
       if (streaming !== undefined) await streaming
     } catch (error) {
-      // What the response holds cannot be written (e.g. a header value with CR/LF):
-      // Node refuses it before sending anything, so a plain 500 can still go out.
-      logUnexpected(request, new HttpError(500, undefined, { cause: error }))
-      if (sink.destroyed) return
-      try {
-        sink.writeHead(500, { 'Content-Type': TEXT, 'Content-Length': 21, Connection: 'close' })
-        sink.end('Internal Server Error')
-      } catch {
-        sink.destroy()
-      }
+      answerPlainError(request, sink, error)
     }
+  }
+}
+
+/**
+ * The last resort when a response cannot be written (e.g. a header value with CR/LF):
+ * Node refuses it before sending anything, so a plain 500 can still go out.
+ */
+export function answerPlainError(request: Request, sink: ResponseSink, error: unknown): void {
+  logUnexpected(request, new HttpError(500, undefined, { cause: error }))
+  if (sink.destroyed) return
+  try {
+    sink.writeHead(500, { 'Content-Type': TEXT, 'Content-Length': 21, Connection: 'close' })
+    sink.end('Internal Server Error')
+  } catch {
+    sink.destroy()
   }
 }
 

@@ -79,13 +79,13 @@ function streamPair(): [Duplex, Duplex] {
 export function inProcessWebSockets(app: Roll, started: Promise<void>) {
   let server: Server | undefined
   return {
+    /** `path` comes percent-encoded, as the client sends it. */
     async connect(path: string, options?: WebSocketOptions): Promise<WebSocketConnection> {
       await started
       if (server === undefined) attachWebSockets(app, (server = createServer()))
       const [client, peer] = streamPair()
       server.emit('connection', peer)
-      const target = path.replace(/[^\x00-\x7F]+/gu, (text) => encodeURI(text))
-      return connectWebSocket(`ws://localhost${target}`, options, () => client)
+      return connectWebSocket(`ws://localhost${path}`, options, () => client)
     },
     /** Closes the open websockets and waits for their handlers. */
     close(): Promise<void> {

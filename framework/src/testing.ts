@@ -173,7 +173,7 @@ export function createClient(app: Roll): Client {
     return clientResponse(sink.status, sink.headers, Buffer.concat(sink.chunks))
   }
   const websockets = inProcessWebSockets(app, started)
-  return withShortcuts(request, async () => { await started; await websockets.close(); await app.shutdown() }, websockets.connect)
+  return withShortcuts(request, async () => { await started; await websockets.close(); await app.shutdown() }, (path, options) => websockets.connect(encodePath(path), options))
 }
 
 /** A client of a real server on 127.0.0.1 and a free port. */

@@ -10,7 +10,7 @@ import { logUnexpected, type Roll } from './app.js'
 import { HttpError } from './errors.js'
 import type { Request } from './request.js'
 import { COOKIES, type Response } from './response.js'
-import { writeResponse } from './server.js'
+import { answerPlainError, writeResponse } from './server.js'
 
 /** A message: `string` for a text frame, `Buffer` for a binary one. */
 export type Message = string | Buffer
@@ -173,7 +173,6 @@ export class WebSocketConnection implements AsyncIterable<Message> {
 }
 
 const KEY = /^[+/0-9A-Za-z]{22}==$/
-const INTERNAL_ERROR = 'Content-Type: text/plain; charset=utf-8\r\nContent-Length: 21\r\nConnection: close\r\n\r\nInternal Server Error'
 
 /**
  * Serves the websocket routes of `app` on `server` (`serve` calls it): upgrade requests
@@ -215,10 +214,7 @@ export function attachWebSockets(app: Roll, server: Server): void {
     try {
       await writeResponse(response, sink, true)
     } catch (error) {
-      // A header Node refuses (a CR/LF in a value): answer a plain 500 instead.
-      logUnexpected(request, new HttpError(500, undefined, { cause: error }))
-      if (sink.headersSent) return void socket.destroy()
-      socket.end(`HTTP/1.1 500 Internal Server Error\r\n${INTERNAL_ERROR}`)
+      answerPlainError(request, sink, error)
     }
   }
 
