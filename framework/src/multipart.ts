@@ -21,30 +21,35 @@ function endsWell(body: Buffer, contentType: string): boolean {
 
 /** Fills `form` and `files` from `body`; a malformed body is a 400 "Unparsable multipart body". */
 export function parseMultipart(body: Buffer, contentType: string, form: Form, files: Files): Promise<void> {
-  const unparsable = (cause: unknown) => new HttpError(400, 'Unparsable multipart body', { cause })
   return new Promise((resolve, reject) => {
+    const fail = (cause: unknown) => reject(new HttpError(400, 'Unparsable multipart body', { cause }))
     let parser: busboy.Busboy
     try {
       // The body is already bounded by maxBodySize, so busboy needs no limits of its own;
       // browsers send non-ASCII filenames as raw UTF-8.
       parser = busboy({ headers: { 'content-type': contentType }, defParamCharset: 'utf8', limits: { fieldSize: Infinity } })
     } catch (error) {
-      return reject(unparsable(error))
+      return fail(error)
     }
     const pending: Promise<void>[] = []
     parser.on('field', (name, value) => form.add(name, value))
     parser.on('file', (name, stream, info) => {
       const chunks: Buffer[] = []
       stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-      pending.push(new Promise((done) => stream.on('end', () => {
-        files.add(name, uploadedFile(info.filename ?? '', info.mimeType, Buffer.concat(chunks)))
-        done()
-      })))
+      // A body that ends inside a file part errors this stream as well as the parser:
+      // unheard, that error would kill the process.
+      pending.push(new Promise((done, failed) => {
+        stream.on('error', failed)
+        stream.on('end', () => {
+          files.add(name, uploadedFile(info.filename ?? '', info.mimeType, Buffer.concat(chunks)))
+          done()
+        })
+      }))
     })
-    parser.on('error', (error) => reject(unparsable(error)))
+    parser.on('error', fail)
     parser.on('close', () => Promise.all(pending).then(
-      () => (endsWell(body, contentType) ? resolve() : reject(unparsable(new Error('data after the close delimiter')))),
-      reject,
+      () => (endsWell(body, contentType) ? resolve() : fail(new Error('data after the close delimiter'))),
+      fail,
     ))
     parser.end(body)
   })

@@ -248,7 +248,7 @@ export class Request extends Map<string, unknown> {
     if (Number(this.#source.headers['content-length']) > limit) throw tooLarge()
     const chunks: Uint8Array[] = []
     let size = 0
-    for await (const chunk of this.#source) {
+    for await (const chunk of this.#chunks()) {
       size += chunk.length
       if (size > limit) throw tooLarge()
       chunks.push(chunk)
@@ -263,6 +263,15 @@ export class Request extends Map<string, unknown> {
       return
     }
     if (!hasBody(this.#source.headers)) return
-    yield* this.#source
+    yield* this.#chunks()
+  }
+
+  async *#chunks(): AsyncGenerator<Uint8Array> {
+    try {
+      yield* this.#source
+    } catch (error) {
+      // The client went away mid-body: no one is left to answer, and it is not the app's fault.
+      throw new HttpError(400, 'The client closed the connection before the whole body arrived', { cause: error })
+    }
   }
 }
