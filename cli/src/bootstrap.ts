@@ -1,7 +1,12 @@
 // The server bootstrap that roll build bundles with the app into dist/server.mjs: serve on
 // PORT/HOST, answer health checks, fire startup, and on SIGTERM/SIGINT drain, fire
-// shutdown and exit 0.
+// shutdown and exit 0; on an error that escapes the app, drain the same way and exit 1.
 import cluster from 'node:cluster'
+import { readFileSync } from 'node:fs'
+import { SourceMap } from 'node:module'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { inspect } from 'node:util'
 import { appFrom, type AppLike } from './app-module.js'
 
 type HeadersListener = (request: { path: string }, response: { status: number; body: unknown }) => boolean
@@ -22,11 +27,38 @@ function envNumber(name: string, fallback: number, max: number): number {
 }
 
 /**
+ * `error` as Node prints it, with the bundle's frames pointing at the source files. Node
+ * maps stacks itself only when source maps were on before the bundle loaded (`node
+ * --enable-source-maps`, as roll start runs it); otherwise this reads the bundle's map.
+ */
+export function sourceMapped(error: unknown): string {
+  const text = inspect(error)
+  const bundle = import.meta.url
+  if (!text.includes(bundle)) return text
+  let map: SourceMap
+  try {
+    map = new SourceMap(JSON.parse(readFileSync(`${fileURLToPath(bundle)}.map`, 'utf8')))
+  } catch {
+    return text
+  }
+  const root = dirname(fileURLToPath(bundle))
+  const escaped = bundle.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')
+  const frame = new RegExp(`${escaped}:(\\d+):(\\d+)`, 'g')
+  return text.replace(frame, (location, line: string, column: string) => {
+    const entry = map.findEntry(Number(line) - 1, Number(column) - 1)
+    if (!('originalSource' in entry)) return location
+    return `${resolve(root, entry.originalSource)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`
+  })
+}
+
+/**
  * Serves the app of `module` on PORT (default 3579) and HOST (default 127.0.0.1), and
  * answers GET ROLL_HEALTH_PATH (default /healthz; empty: none) with 200 `ok`, or 503
  * `stopping` once draining. On SIGTERM or SIGINT it stops accepting, lets in-flight
  * requests finish for up to ROLL_DRAIN_TIMEOUT ms (default 10000), fires `shutdown` and
- * exits 0.
+ * exits 0. An exception or rejection that nothing caught leaves the app in an unknown
+ * state: it is logged with its stack, the server drains the same way and exits 1, for
+ * roll start or the supervisor to start a fresh process.
  */
 export async function run(module: Record<string, unknown>, serve: Serve, entry: string): Promise<void> {
   try {
@@ -35,7 +67,42 @@ export async function run(module: Record<string, unknown>, serve: Serve, entry: 
     const host = process.env.HOST || '127.0.0.1'
     const drainTimeout = envNumber('ROLL_DRAIN_TIMEOUT', 10_000, 24 * 3600_000)
     const healthPath = process.env.ROLL_HEALTH_PATH ?? '/healthz'
+    let served: Served | undefined
     let stopping = false
+    let exitCode = 0
+    const stop = () => {
+      // A second signal (Ctrl-C reaches every process of the group) or fault must not cut the drain short.
+      if (stopping) return
+      stopping = true
+      // Bounded: a `shutdown` listener that never settles must not keep the process alive.
+      setTimeout(() => process.exit(1), drainTimeout + 5_000).unref()
+      if (served === undefined) return process.exit(1)
+      served.close().then(
+        () => process.exit(exitCode),
+        (error: unknown) => {
+          console.error('[roll] shutdown failed:', error)
+          process.exit(1)
+        },
+      )
+    }
+    // Without an unhandledRejection listener, Node raises an unhandled rejection here too (origin tells which).
+    process.on('uncaughtException', (error, origin) => {
+      const what = origin === 'unhandledRejection'
+        ? 'a promise was rejected and nothing handled the rejection'
+        : 'an exception was thrown and nothing caught it'
+      const stack = sourceMapped(error)
+      exitCode = 1
+      if (stopping) {
+        console.error(`[roll] while the server was stopping, ${what} (it goes on stopping):\n${stack}`)
+      } else {
+        console.error(
+          `[roll] ${what}, so the app may be in a broken state. The server stops accepting, ` +
+            `finishes the requests in flight (for up to ${drainTimeout} ms) and exits with code 1, ` +
+            `for roll start or your supervisor to start a fresh one. Fix the error; its stack shows where:\n${stack}`,
+        )
+      }
+      stop()
+    })
     if (healthPath !== '') {
       // Through the `headers` event, as an extension would: before routing, so the app
       // needs no route for it, and its body is never read.
@@ -46,26 +113,15 @@ export async function run(module: Record<string, unknown>, serve: Serve, entry: 
         return true
       })
     }
-    const served = await serve(app as never, { port, host, drainTimeout })
+    served = await serve(app as never, { port, host, drainTimeout })
     // Under `roll start` the cluster primary prints the address once for all workers.
     if (!cluster.isWorker) console.log(`Rolling on ${served.url}`)
-    const stop = (signal: NodeJS.Signals) => {
-      // A second signal (Ctrl-C reaches every process of the group) must not cut the drain short.
-      if (stopping) return
-      stopping = true
-      if (!cluster.isWorker) console.log(`${signal} received, finishing in-flight requests…`)
-      // Bounded: a `shutdown` listener that never settles must not keep the process alive.
-      setTimeout(() => process.exit(1), drainTimeout + 5_000).unref()
-      served.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error('[roll] shutdown failed:', error)
-          process.exit(1)
-        },
-      )
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!stopping && !cluster.isWorker) console.log(`${signal} received, finishing in-flight requests…`)
+      stop()
     }
-    process.on('SIGTERM', stop)
-    process.on('SIGINT', stop)
+    process.on('SIGTERM', onSignal)
+    process.on('SIGINT', onSignal)
   } catch (error) {
     console.error('[roll] the server could not start:', error)
     process.exit(1)
