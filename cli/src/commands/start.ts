@@ -46,7 +46,14 @@ async function runStart(args: StartArgs): Promise<void> {
 
   cluster.setupPrimary({ exec: bundle, execArgv: [...process.execArgv, '--enable-source-maps'] })
   const startedAt = new Map<Worker, number>()
-  const fork = () => startedAt.set(cluster.fork(env), Date.now())
+  const fork = () => {
+    const worker = cluster.fork(env)
+    startedAt.set(worker, Date.now())
+    // A worker whose IPC channel fails emits 'error'; unheard, that would kill roll start and every worker.
+    worker.on('error', (problem: Error) => {
+      error(`lost contact with worker ${worker.process.pid} (${problem.message}); roll start goes on, and starts a new worker once that one exits`)
+    })
+  }
   let stopping = false
   let earlyExits = 0
   let failed = false
