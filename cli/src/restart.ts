@@ -85,6 +85,8 @@ export function listenForRs(onRs: () => void): () => void {
   if (process.stdin.destroyed) return () => {}
   const lines = createInterface({ input: process.stdin, terminal: false })
   lines.on('line', (line) => { if (line.trim() === 'rs') onRs() })
+  // A terminal that goes away (EIO) only ends the `rs` command, not the dev loop.
+  lines.on('error', () => lines.close())
   return () => {
     lines.close()
     process.stdin.pause()
