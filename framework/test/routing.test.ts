@@ -1,5 +1,6 @@
-// app.route: placeholders of every kind, 404 and 405, merging, route options on the
-// payload, malformed paths, the curried form, and class views (Roll's test_class_views.py).
+// app.route, what the app answers: placeholders reaching the handler, the first route that
+// matches, 404 and 405, merging, route options on the payload, malformed paths, the curried
+// form, and class views (Roll's test_class_views.py). What path matches what is router.test.ts.
 import { describe, expect, test } from 'vitest'
 import { HTTP_METHODS, HttpError, HTTPStatus, Roll, type Request, type Response } from '@roll/framework'
 import { createClient } from '@roll/framework/testing'
@@ -14,45 +15,6 @@ async function varsOf(path: string, url: string) {
 }
 
 describe('app.route placeholders', () => {
-  test.each([
-    ['/hello/{name}', '/hello/world', { name: 'world' }],
-    ['/hello/{name:string}', '/hello/world', { name: 'world' }],
-    ['/hello/{name}', '/hello/wor/ld', 404],
-    ['/items/{id:digit}', '/items/42', { id: '42' }],
-    ['/items/{id:digit}', '/items/4a', 404],
-    ['/items/{id:digit}', '/items/', 404],
-    ['/tags/{tag:alnum}', '/tags/abc123', { tag: 'abc123' }],
-    ['/tags/{tag:alnum}', '/tags/ab-c', 404],
-    ['/words/{word:alpha}', '/words/été', { word: 'été' }],
-    ['/words/{word:alpha}', '/words/a2', 404],
-    ['/files/{rest:path}', '/files/a/b/c.txt', { rest: 'a/b/c.txt' }],
-    ['/files/{rest:path}', '/files/', 404],
-    ['/any/{rest:any}', '/any/a/b', { rest: 'a/b' }],
-    ['/any/{rest:any}', '/any/', { rest: '' }],
-    ['/years/{year:\\d{4}}', '/years/2017', { year: '2017' }],
-    ['/years/{year:\\d{4}}', '/years/17', 404],
-    ['/file.{ext}', '/file.json', { ext: 'json' }],
-    ['/{name}.{ext}', '/report.pdf', { name: 'report', ext: 'pdf' }],
-    ['/{name}.{ext:alpha}', '/report.v2', 404],
-    ['/tiles/{z:digit}/{x:digit}/{y:digit}.{format}', '/tiles/1/2/3.png', { z: '1', x: '2', y: '3', format: 'png' }],
-    ['/foo/{id}', '/foo/', { id: '' }],
-  ])('%s on %s gives %j', async (path, url, expected) => {
-    expect(await varsOf(path, url)).toEqual(expected)
-  })
-
-  test('gives a greedy first placeholder the longest match when several share a segment', async () => {
-    expect(await varsOf('/{name}.{ext}', '/a.b.c')).toEqual({ name: 'a.b', ext: 'c' })
-  })
-
-  test('lets an exact static route beat an empty placeholder value, whatever the order', async () => {
-    const app = new Roll()
-    app.route('/hello/{name}', (_request, response, { name }) => { response.body = `Hello ${name}` })
-    app.route('/hello/', (_request, response) => { response.body = 'Hello you' })
-    const client = createClient(app)
-    expect((await client.get('/hello/')).text).toBe('Hello you')
-    expect((await client.get('/hello/world')).text).toBe('Hello world')
-  })
-
   test('passes the placeholders to the handler as its third argument', async () => {
     const app = new Roll()
     app.route('/hello/{parameter}', (_request, response, { parameter }) => { response.body = `Hello ${parameter}` })
@@ -309,5 +271,43 @@ describe('class views', () => {
     expect(() => app.route('/test', class MyHandler { badGetName() {} })).toThrow(
       new TypeError("route '/test': the class view MyHandler has no onGet/onPost/… method; define at least one."),
     )
+  })
+})
+
+describe('app.route and the router', () => {
+  test('lets an exact static route beat an empty placeholder value, whatever the order', async () => {
+    const app = new Roll()
+    app.route('/hello/{name}', (_request, response, { name }) => { response.body = `Hello ${name}` })
+    app.route('/hello/', (_request, response) => { response.body = 'Hello you' })
+    const client = createClient(app)
+    expect((await client.get('/hello/')).text).toBe('Hello you')
+    expect((await client.get('/hello/world')).text).toBe('Hello world')
+  })
+
+  test('answers with the handler of the first registered route that matches', async () => {
+    const app = new Roll()
+    app.route('/foo/{id}/{sub}', (_request, response, { id, sub }) => { response.body = `first ${id} ${sub}` })
+    app.route('/foo/{id}/path', (_request, response, { id }) => { response.body = `second ${id}` })
+    app.route('/foo/{category}/{id:digit}.csv', (_request, response, { id }) => { response.body = `csv ${id}` })
+    const client = createClient(app)
+    expect((await client.get('/foo/id/path')).text).toBe('first id path')
+    expect((await client.get('/foo/cat/12.csv')).text).toBe('first cat 12.csv')
+  })
+
+  test('passes the placeholders of a static-prefixed regex route to the handler', async () => {
+    const app = new Roll()
+    app.route('/foo/bar/{id}', (_request, response, { id }) => { response.body = `a ${id}` })
+    app.route('/foo/{id:[^\\.]+}.html', (_request, response, { id }) => { response.body = `b ${id}` })
+    const client = createClient(app)
+    expect((await client.get('/foo/pouet.html')).text).toBe('b pouet')
+    expect((await client.get('/foo/bar/pouet')).text).toBe('a pouet')
+  })
+
+  test('matches unicode paths sent percent-encoded', async () => {
+    const app = new Roll()
+    app.route('/éèà/{name:alnum}', (_request, response, { name }) => { response.body = name })
+    const response = await createClient(app).get('/éèà/àéè')
+    expect(response.status).toBe(200)
+    expect(response.text).toBe('àéè')
   })
 })
