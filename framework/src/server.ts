@@ -1,7 +1,7 @@
 // Runs an app on Node's HTTP server (llhttp parses, as httptools does for Python Roll):
 // turns each IncomingMessage into a Request, dispatches it, and writes the Response.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { Server as NetServer, type AddressInfo, type Socket } from 'node:net'
 import { logUnexpected, type Roll } from './app.js'
 import { HttpError, statusPhrase } from './errors.js'
 import { hasBody, type Request, type RequestSource } from './request.js'
@@ -176,6 +176,11 @@ export interface Served {
   port: number
   host: string
   server: Server
+  /**
+   * Only stops accepting: the open connections are served as before until `close`. For
+   * processes sharing a port that must all stop listening before any lets its clients go.
+   */
+  stopListening(): void
   /** Stops accepting, lets in-flight requests finish (up to `drainTimeout`), then fires `shutdown`. */
   close(): Promise<void>
 }
@@ -234,7 +239,12 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
       return
     }
     inFlight++
-    void listener(req, res).then(settled)
+    void listener(req, res).then(() => {
+      // A body the socket has not taken in yet: closeAllConnections would cut it, so the
+      // request stays in flight until it is out.
+      if (!res.closed && (res.socket?.writableLength ?? 0) > 0) res.once('close', settled)
+      else settled()
+    })
   })
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') return void socket.destroy()
@@ -257,6 +267,10 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
     port: address.port,
     host: address.address,
     server,
+    stopListening() {
+      // net.Server's close: http.Server's also closes the idle keep-alive connections.
+      if (server.listening) NetServer.prototype.close.call(server)
+    },
     close() {
       closed ??= (async () => {
         closing = true

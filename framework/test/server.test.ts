@@ -155,6 +155,57 @@ describe('serve', () => {
   })
 })
 
+describe('serve: stopping', () => {
+  const refused = (port: number) => new Promise((resolve, reject) => {
+    const socket = createConnection(port, '127.0.0.1', () => resolve('connected'))
+    socket.on('error', reject)
+  })
+
+  it('on close(), writes out a body larger than the socket buffer that its handler has handed over', async () => {
+    const app = helloApp()
+    let release!: () => void
+    const held = new Promise<void>((resolve) => { release = resolve })
+    app.route('/big', async (request, response) => {
+      await held
+      response.body = 'x'.repeat(8 * 1024 * 1024)
+    })
+    const server = await serve(app, { port: 0 })
+    const big = new Promise<number>((resolve, reject) => {
+      httpRequest(`${server.url}/big`, (res) => {
+        let bytes = 0
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length))
+        res.on('end', () => resolve(bytes))
+        res.on('error', reject)
+      }).on('error', reject).end()
+    })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const closing = server.close()
+    release()
+    expect(await big).toBe(8 * 1024 * 1024)
+    await closing
+  })
+
+  it('stopListening() refuses new connections and serves the open ones; close() then drains', async () => {
+    const server = await serve(helloApp(), { port: 0 })
+    const connection = await rawConnection(server.port)
+    connection.socket.write(get('/hello/before'))
+    await connection.waitFor('Hello before')
+    server.stopListening()
+    await expect(refused(server.port)).rejects.toThrow(/ECONNREFUSED/)
+    connection.socket.write(get('/hello/after'))
+    await connection.waitFor('Hello after')
+    await server.close()
+    await connection.closed(1000)
+  })
+
+  it('close() resolves after stopListening() with no connection open', async () => {
+    const server = await serve(helloApp(), { port: 0 })
+    server.stopListening()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await server.close()
+  })
+})
+
 describe('streamed response bodies', () => {
   it('sends an async iterable chunked, pulling it only as the client reads', async () => {
     const app = new Roll()
