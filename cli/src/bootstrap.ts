@@ -8,10 +8,12 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inspect } from 'node:util'
 import { appFrom, type AppLike } from './app-module.js'
+import { DRAIN, DRAIN_WAIT, STOPPED_LISTENING } from './start-protocol.js'
 
 type HeadersListener = (request: { path: string }, response: { status: number; body: unknown }) => boolean
 interface Served {
   url: string
+  stopListening(): void
   close(): Promise<void>
 }
 type Serve = (app: never, options: { port: number; host: string; drainTimeout: number }) => Promise<Served>
@@ -69,11 +71,12 @@ export async function run(module: Record<string, unknown>, serve: Serve, entry: 
     const healthPath = process.env.ROLL_HEALTH_PATH ?? '/healthz'
     let served: Served | undefined
     let stopping = false
+    let draining = false
     let exitCode = 0
-    const stop = () => {
+    const drain = () => {
       // A second signal (Ctrl-C reaches every process of the group) or fault must not cut the drain short.
-      if (stopping) return
-      stopping = true
+      if (draining) return
+      draining = stopping = true
       // Bounded: a `shutdown` listener that never settles must not keep the process alive.
       setTimeout(() => process.exit(1), drainTimeout + 5_000).unref()
       if (served === undefined) return process.exit(1)
@@ -101,7 +104,7 @@ export async function run(module: Record<string, unknown>, serve: Serve, entry: 
             `for roll start or your supervisor to start a fresh one. Fix the error; its stack shows where:\n${stack}`,
         )
       }
-      stop()
+      drain()
     })
     if (healthPath !== '') {
       // Through the `headers` event, as an extension would: before routing, so the app
@@ -113,12 +116,21 @@ export async function run(module: Record<string, unknown>, serve: Serve, entry: 
         return true
       })
     }
-    served = await serve(app as never, { port, host, drainTimeout })
+    const listening = (served = await serve(app as never, { port, host, drainTimeout }))
     // Under `roll start` the cluster primary prints the address once for all workers.
-    if (!cluster.isWorker) console.log(`Rolling on ${served.url}`)
+    if (!cluster.isWorker) console.log(`Rolling on ${listening.url}`)
     const onSignal = (signal: NodeJS.Signals) => {
-      if (!stopping && !cluster.isWorker) console.log(`${signal} received, finishing in-flight requests…`)
-      stop()
+      if (stopping) return
+      stopping = true
+      if (!cluster.isWorker) {
+        console.log(`${signal} received, finishing in-flight requests…`)
+        return drain()
+      }
+      // Under roll start: see start-protocol.ts.
+      listening.stopListening()
+      process.send!(STOPPED_LISTENING)
+      process.on('message', (message) => message === DRAIN && drain())
+      setTimeout(drain, DRAIN_WAIT)
     }
     process.on('SIGTERM', onSignal)
     process.on('SIGINT', onSignal)

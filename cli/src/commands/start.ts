@@ -7,6 +7,7 @@ import { relative, resolve } from 'node:path'
 import type { Argv, CommandModule } from 'yargs'
 import { CliError } from '../errors.js'
 import { error, info } from '../log.js'
+import { DRAIN, STOPPED_LISTENING } from '../start-protocol.js'
 
 interface StartArgs {
   workers: string
@@ -55,6 +56,13 @@ async function runStart(args: StartArgs): Promise<void> {
     })
   }
   let stopping = false
+  // The workers that have stopped listening: see start-protocol.ts.
+  const stoppedListening = new Set<Worker>()
+  const drain = (worker: Worker) => worker.isConnected() && worker.send(DRAIN)
+  const drainOnceNoneListens = () => {
+    const workers = [...startedAt.keys()]
+    if (workers.every((worker) => stoppedListening.has(worker))) workers.forEach(drain)
+  }
   let earlyExits = 0
   let failed = false
   let listening = 0
@@ -66,12 +74,21 @@ async function runStart(args: StartArgs): Promise<void> {
       const shown = host.includes(':') ? `[${host}]` : host
       info(`serving ${relative(root, bundle)} on http://${shown}:${address.port} with ${count} worker${count === 1 ? '' : 's'}`)
     })
+    cluster.on('message', (worker, message) => {
+      if (message !== STOPPED_LISTENING) return
+      stoppedListening.add(worker)
+      // A worker stopped on its own drains at once: the others take its clients.
+      if (stopping) drainOnceNoneListens()
+      else drain(worker)
+    })
     cluster.on('exit', (worker, code, signal) => {
       const early = Date.now() - (startedAt.get(worker) ?? 0) < EARLY_EXIT
       startedAt.delete(worker)
+      stoppedListening.delete(worker)
       if (stopping) {
         if (code !== 0) failed = true
         if (startedAt.size === 0) done()
+        else drainOnceNoneListens()
         return
       }
       earlyExits = early ? earlyExits + 1 : 0
