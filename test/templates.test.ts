@@ -8,7 +8,8 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, removeTemps, roll, run, tempDir, testEnv, waitFor } from './helpers/create.js'
+import { freePort, removeTemps, roll, run, tempDir, testEnv } from './helpers/create.js'
+import { waitUntil } from './helpers/wait-until.js'
 
 afterAll(removeTemps)
 
@@ -120,7 +121,7 @@ describe.each(cases)('the $template template', ({ template, env, check }) => {
     server.stderr?.on('data', (chunk) => (output += chunk))
     const url = `http://127.0.0.1:${port}`
     try {
-      await waitFor(`the built server on port ${port}`, async () => {
+      await waitUntil(`the built server on port ${port}`, async () => {
         if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}: ${output}`)
         await fetch(url)
         return true

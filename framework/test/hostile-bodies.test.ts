@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { Roll, serve, type Served } from '@roll/framework'
 import { createClient, createLiveClient, type Client } from '@roll/framework/testing'
+import { waitUntil } from '../../test/helpers/wait-until.js'
 import { rawConnection, rawExchange } from './_raw-http.js'
 
 const FILE_HEAD = '--zz\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n'
@@ -97,7 +98,7 @@ describe('through serve() over a raw socket', () => {
     connection.socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nhalf')
     await new Promise((resolve) => setTimeout(resolve, 20))
     connection.socket.destroy()
-    for (let wait = 0; wait < 100 && seen.length === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 10))
+    await waitUntil('the error event', () => seen.length > 0, 2_000)
     expect(seen).toEqual([400])
   })
 })

@@ -111,18 +111,3 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** Polls `check` until it returns a truthy value, or rejects after `timeout` ms with `what`. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeout = 10_000, every = 50): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeout
-  let lastError: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await check()
-      if (value) return value as NonNullable<T>
-    } catch (error) {
-      lastError = error
-    }
-    await new Promise((resolve) => setTimeout(resolve, every))
-  }
-  throw new Error(`Timed out after ${timeout} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`)
-}

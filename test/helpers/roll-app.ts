@@ -7,6 +7,9 @@ import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { waitUntil } from './wait-until.js'
+
+export { waitUntil }
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const rollBin = path.join(repoRoot, 'cli', 'bin', 'roll.js')
@@ -34,17 +37,6 @@ export function writeAppFile(dir: string, file: string, content: string): void {
 
 /** The fixture's src/message.ts, serving `message` at /. */
 export const messageModule = (message: string) => `export const message: string = ${JSON.stringify(message)}\n`
-
-/** Waits until `check` resolves truthy, checking every 20 ms; rejects after `timeout` ms naming `what`. */
-export async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeout = 10_000): Promise<T> {
-  const deadline = Date.now() + timeout
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 /** A running `roll …` (or `node …`) process whose output the test waits on. */
 export class RollProcess {

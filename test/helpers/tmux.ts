@@ -1,7 +1,7 @@
 // Drives a command in a real pseudo-terminal through tmux: start it, read the screen,
 // type keys. Tests that use it skip when tmux is not installed.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { waitFor } from './create.js'
+import { waitUntil } from './wait-until.js'
 
 /** Whether the tmux binary is on PATH. */
 export const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0
@@ -26,7 +26,7 @@ export class TmuxSession {
   /** Waits until the screen shows `text` (a string or a pattern); rejects after `timeout` ms with the screen. */
   async waitFor(text: string | RegExp, timeout = 10_000): Promise<string> {
     try {
-      return await waitFor(`'${text}' on the terminal`, () => {
+      return await waitUntil(`'${text}' on the terminal`, () => {
         const screen = this.screen()
         return (typeof text === 'string' ? screen.includes(text) : text.test(screen)) ? screen : ''
       }, timeout)

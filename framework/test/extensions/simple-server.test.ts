@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Roll } from '@roll/framework'
 import { simpleServer } from '@roll/framework/extensions'
+import { waitUntil } from '../../../test/helpers/wait-until.js'
 
 afterEach(() => { vi.restoreAllMocks() })
 
@@ -12,10 +13,7 @@ function helloApp(events: string[] = []) {
   return app
 }
 
-async function waitFor(check: () => boolean) {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10))
-  expect(check()).toBe(true)
-}
+const waitFor = (check: () => boolean) => waitUntil(String(check), check, 3_000)
 
 describe('simpleServer', () => {
   it('serves the app, fires startup, and prints where it rolls', async () => {

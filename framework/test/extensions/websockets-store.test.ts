@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Roll, type WebSocketConnection } from '@roll/framework'
 import { websocketsStore } from '@roll/framework/extensions'
 import { createClient, type Client } from '@roll/framework/testing'
+import { waitUntil } from '../../../test/helpers/wait-until.js'
 
 let client: Client | undefined
 afterEach(async () => {
@@ -9,10 +10,7 @@ afterEach(async () => {
   client = undefined
 })
 
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10))
-  expect(check()).toBe(true)
-}
+const until = (check: () => boolean) => waitUntil(String(check), check, 2_000)
 
 describe('websocketsStore', () => {
   it("keeps the open websockets in app.get('websockets') and lets a handler broadcast", async () => {
