@@ -259,6 +259,9 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
     if (handle !== undefined) server.listen(handle, ready)
     else server.listen(port, host, ready)
   })
+  // Once listening, an error here is one failed accept (EMFILE: too many open files), not
+  // a reason to stop serving the connections that are open.
+  server.on('error', (error) => console.error(`[roll] the server could not accept a connection: ${error.message}`))
   const address = server.address() as AddressInfo
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
   let closed: Promise<void> | undefined

@@ -33,6 +33,14 @@ describe('serve', () => {
     expect(await answer.text()).toBe('Hello world')
   })
 
+  it('logs a failed accept (EMFILE) and keeps serving', async () => {
+    served = await serve(helloApp(), { port: 0 })
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    served.server.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' }))
+    expect(logged).toHaveBeenCalledWith('[roll] the server could not accept a connection: accept EMFILE')
+    expect(await (await fetch(`${served.url}/hello/again`)).text()).toBe('Hello again')
+  })
+
   it('keeps a connection alive across several requests', async () => {
     served = await serve(helloApp(), { port: 0 })
     const connection = await rawConnection(served.port)
