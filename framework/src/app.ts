@@ -5,7 +5,7 @@ import { HttpError } from './errors.js'
 import { Files, Form, Query } from './multidict.js'
 import { LOADED, Request } from './request.js'
 import { Response } from './response.js'
-import { Router } from './router.js'
+import { Router, type RouterLike } from './router.js'
 import type { Handler, PathParams, Route, RouteOptions, RoutePayload, RollEvents, ViewClass } from './types.js'
 import type { WebSocketHandler } from './websocket.js'
 
@@ -51,7 +51,8 @@ function classHandlers(path: string, View: ViewClass, methods: unknown): Record<
 
 /**
  * A Roll app: routes, event listeners, and app-wide data (it is a `Map`).
- * Subclasses may swap the classes it builds with (`class MyRoll extends Roll { Query = MyQuery }`).
+ * Subclasses may swap the classes it builds with (`class MyRoll extends Roll { Query = MyQuery }`),
+ * its router included (`Router = MyRouter`).
  * @example
  * const app = new Roll()
  * app.route('/hello/{name}', (request, response, { name }) => { response.body = `Hello ${name}` })
@@ -63,9 +64,11 @@ export class Roll extends Map<string, unknown> {
   Request = Request
   Response = Response
   Cookies = Cookies
+  /** The router class, as Roll's `Routes`: made on the first route, so a subclass's field is the one used. */
+  Router: new () => RouterLike<RoutePayload> = Router
   readonly maxBodySize: number
   readonly maxMessageSize: number
-  #router = new Router<RoutePayload>()
+  #router?: RouterLike<RoutePayload>
   #listeners: Record<string, Listener[]> = Object.create(null)
 
   constructor(options: RollOptions = {}) {
@@ -114,7 +117,7 @@ export class Roll extends Map<string, unknown> {
     if (extras.protocol === 'websocket' && Object.keys(handlers).some((method) => method !== 'GET')) {
       throw new TypeError(`route '${path}': a websocket route answers GET only; remove \`methods\`.`)
     }
-    const payload = this.#router.add(path, { ...handlers, ...extras } as RoutePayload)
+    const payload = (this.#router ??= new this.Router()).add(path, { ...handlers, ...extras } as RoutePayload)
     payload.protocol ??= 'http'
     for (const listener of this.#listeners['route:add'] ?? []) if (listener(path, view, options)) break
     return view
@@ -122,7 +125,7 @@ export class Roll extends Map<string, unknown> {
 
   /** The route matching `path`; its payload is `null` when none does. */
   lookup(path: string): Route {
-    return this.#router.match(path) ?? { payload: null, vars: {} }
+    return this.#router?.match(path) ?? { payload: null, vars: {} }
   }
 
   /** Registers a listener for an event (built-in or custom); returns it. */
@@ -160,11 +163,29 @@ export class Roll extends Map<string, unknown> {
     await this.hook('shutdown')
   }
 
+  /**
+   * The front of the lifecycle, shared by HTTP requests and websocket upgrades: routes the
+   * request and fires `headers`. True (or a promise of it) when a listener answered.
+   */
+  routeRequest(request: Request, response: Response): boolean | Promise<boolean> {
+    request.route = this.lookup(request.path)
+    return this.#listens('headers') ? this.hook('headers', request, response).then(Boolean) : false
+  }
+
+  /** The end of the lifecycle, shared with refused websocket upgrades: fires `response`; a listener's error becomes the response. */
+  async respond(request: Request, response: Response): Promise<void> {
+    try {
+      await this.hook('response', request, response)
+    } catch (error) {
+      await this.onError(request, response, error)
+    }
+  }
+
   /** Runs one request through the lifecycle; errors become the response, never a rejection. */
   async dispatch(request: Request, response: Response): Promise<void> {
     try {
-      request.route = this.lookup(request.path)
-      if (!(this.#listens('headers') && (await this.hook('headers', request, response)))) {
+      const answered = this.routeRequest(request, response)
+      if (answered === false || !(await answered)) {
         const payload = request.route.payload
         if (payload === null) throw new HttpError(404, request.path)
         if (payload.protocol !== 'http') {
@@ -189,13 +210,7 @@ export class Roll extends Map<string, unknown> {
     } catch (error) {
       await this.onError(request, response, error)
     }
-    if (this.#listens('response')) {
-      try {
-        await this.hook('response', request, response)
-      } catch (error) {
-        await this.onError(request, response, error)
-      }
-    }
+    if (this.#listens('response')) await this.respond(request, response)
   }
 
   /**

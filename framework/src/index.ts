@@ -6,8 +6,9 @@ export { Request, type RequestSource } from './request.js'
 export { Response, type Body, type Headers } from './response.js'
 export { Cookies, type CookieOptions } from './cookies.js'
 export { Multidict, Query, Form, Files, type UploadedFile } from './multidict.js'
-export { Router, parsePath, type PathPart } from './router.js'
-export { serve, createRequestListener, writeResponse, type ServeOptions, type Served, type ResponseSink } from './server.js'
+export { Router, parsePath, type PathPart, type RouterLike } from './router.js'
+export { serve, createRequestListener, type ServeOptions, type Served } from './server.js'
+export { writeResponse, type ResponseSink } from './wire.js'
 export {
   WebSocketConnection, ConnectionClosed, TimeoutError, attachWebSockets, type Message, type WebSocketHandler,
 } from './websocket.js'

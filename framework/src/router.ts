@@ -135,8 +135,16 @@ function compile(path: string, parts: PathPart[]): Matcher {
 
 interface Entry<T> { index: number; payload: T; match?: Matcher; prefix: string }
 
+/** What `Roll` needs of a router (its `Router` field): the contract `Router` meets, for a router of your own. */
+export interface RouterLike<T extends object> {
+  /** Registers `path` with `payload`, or merges `payload` into the route already there; returns the route's payload. */
+  add(path: string, payload: T): T
+  /** The first registered route that matches `path`, with its placeholders; `null` if none. */
+  match(path: string): { payload: T; vars: Record<string, string> } | null
+}
+
 /** Routes by path. `add` merges into an existing route of the same path, as Roll does. */
-export class Router<T extends object> {
+export class Router<T extends object> implements RouterLike<T> {
   #byPath = new Map<string, Entry<T>>()
   #static = new Map<string, Entry<T>>()
   #dynamic: Entry<T>[] = []

@@ -10,7 +10,7 @@ import { logUnexpected, type Roll } from './app.js'
 import { HttpError } from './errors.js'
 import type { Request } from './request.js'
 import { COOKIES, type Response } from './response.js'
-import { answerPlainError, writeResponse } from './server.js'
+import { answerPlainError, writeResponse } from './wire.js'
 
 /** A message: `string` for a text frame, `Buffer` for a binary one. */
 export type Message = string | Buffer
@@ -206,7 +206,7 @@ export function attachWebSockets(app: Roll, server: Server): void {
   }
 
   async function refuse(req: IncomingMessage, socket: Duplex, request: Request, response: Response): Promise<void> {
-    await app.hook('response', request, response).catch((error: unknown) => app.onError(request, response, error))
+    await app.respond(request, response)
     const sink = new ServerResponse(req)
     sink.assignSocket(socket as Socket)
     sink.once('finish', () => socket.end())
@@ -261,8 +261,7 @@ export function attachWebSockets(app: Roll, server: Server): void {
     const request = new app.Request(app, req)
     const response = new app.Response(app, request)
     try {
-      request.route = app.lookup(request.path)
-      if (await app.hook('headers', request, response)) return await refuse(req, socket, request, response)
+      if (await app.routeRequest(request, response)) return await refuse(req, socket, request, response)
       check(req, request, response)
       upgrading.set(req, { request, lines: headerLines(response) })
     } catch (error) {

@@ -5,7 +5,7 @@ import * as framework from '@roll/framework'
 import * as testing from '@roll/framework/testing'
 import type {
   Body, CookieOptions, Handler, Headers, PathParams, PathPart, RequestSource, ResponseSink, Route, RouteOptions,
-  RoutePayload, RollEvents, RollOptions, Served, ServeOptions, UploadedFile, ViewClass,
+  RoutePayload, RouterLike, RollEvents, RollOptions, Served, ServeOptions, UploadedFile, ViewClass,
 } from '@roll/framework'
 import type { Client, ClientResponse, FileSpec, LiveClient, RequestOptions } from '@roll/framework/testing'
 
@@ -53,6 +53,6 @@ test('the public types are exported', () => {
   expectTypeOf<RollEvents['startup']>().toBeFunction()
   expectTypeOf<ViewClass>().toBeConstructibleWith()
   expectTypeOf<[Body, CookieOptions, Headers, PathPart, RequestSource, ResponseSink, Route, RouteOptions]>().not.toBeNever()
-  expectTypeOf<[RoutePayload, RollOptions, Served, ServeOptions, UploadedFile]>().not.toBeNever()
+  expectTypeOf<[RoutePayload, RouterLike<object>, RollOptions, Served, ServeOptions, UploadedFile]>().not.toBeNever()
   expectTypeOf<[Client, ClientResponse, FileSpec, LiveClient, RequestOptions]>().not.toBeNever()
 })

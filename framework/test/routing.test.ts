@@ -2,7 +2,7 @@
 // matches, 404 and 405, merging, route options on the payload, malformed paths, the curried
 // form, and class views (Roll's test_class_views.py). What path matches what is router.test.ts.
 import { describe, expect, test } from 'vitest'
-import { HTTP_METHODS, HttpError, HTTPStatus, Roll, type Request, type Response } from '@roll/framework'
+import { HTTP_METHODS, HttpError, HTTPStatus, Roll, Router, type Request, type Response, type RoutePayload, type RouterLike } from '@roll/framework'
 import { createClient } from '@roll/framework/testing'
 
 const echoVars = (request: Request, response: Response) => { response.json = request.route.vars }
@@ -309,5 +309,50 @@ describe('app.route and the router', () => {
     const response = await createClient(app).get('/éèà/àéè')
     expect(response.status).toBe(200)
     expect(response.text).toBe('àéè')
+  })
+})
+
+describe('a router of your own', () => {
+  test('a subclass swaps it through the Router field, as Roll does with Routes', async () => {
+    class CaseInsensitiveRouter extends Router<RoutePayload> {
+      override add(path: string, payload: RoutePayload) { return super.add(path.toLowerCase(), payload) }
+      override match(path: string) { return super.match(path.toLowerCase()) }
+    }
+    class CaseInsensitiveRoll extends Roll {
+      override Router = CaseInsensitiveRouter
+    }
+    const app = new CaseInsensitiveRoll()
+    app.route('/Hello/{name}', (_request, response, { name }) => { response.body = `Hello ${name}` })
+    const client = createClient(app)
+    expect((await client.get('/HELLO/you')).text).toBe('Hello you')
+    expect((await createClient(new Roll()).get('/HELLO/you')).status).toBe(404)
+  })
+
+  test('any class meeting RouterLike will do: 404, 405 and merging keep working through it', async () => {
+    class StaticRouter implements RouterLike<RoutePayload> {
+      routes = new Map<string, RoutePayload>()
+      add(path: string, payload: RoutePayload) {
+        const known = this.routes.get(path)
+        if (known) return Object.assign(known, payload)
+        this.routes.set(path, payload)
+        return payload
+      }
+      match(path: string) {
+        const payload = this.routes.get(path)
+        return payload === undefined ? null : { payload, vars: {} }
+      }
+    }
+    class StaticRoll extends Roll {
+      override Router = StaticRouter
+    }
+    const app = new StaticRoll()
+    app.route('/ping', (_request, response) => { response.body = 'pong' })
+    app.route('/ping', { methods: ['POST'] }, (_request, response) => { response.body = 'posted' })
+    const client = createClient(app)
+    expect((await client.get('/ping')).text).toBe('pong')
+    expect((await client.post('/ping')).text).toBe('posted')
+    expect((await client.get('/nowhere')).status).toBe(404)
+    const refused = await client.put('/ping')
+    expect([refused.status, refused.headers['allow']]).toEqual([405, 'GET, POST'])
   })
 })

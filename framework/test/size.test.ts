@@ -43,7 +43,7 @@ describe('the core', () => {
   test('holds the files STYLE.md lists', () => {
     expect(core.map((size) => size.file)).toEqual(expect.arrayContaining([
       'app.ts', 'cookies.ts', 'errors.ts', 'index.ts', 'multidict.ts', 'multipart.ts', 'request.ts', 'response.ts',
-      'router.ts', 'server.ts', 'types.ts',
+      'router.ts', 'server.ts', 'types.ts', 'wire.ts',
     ]))
   })
 
