@@ -1,0 +1,121 @@
+// What each package puts in its tarball (`npm pack --dry-run`): what a user needs and
+// nothing else. A file that appears or goes missing fails here; update the list on purpose.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, test } from 'vitest'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+interface Packed { name: string; files: { path: string }[] }
+const packed: Packed[] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--workspaces'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
+const files = (name: string) => packed.find((pack) => pack.name === name)!.files.map((file) => file.path).sort()
+// Built files come in threes (.js, .d.ts, .js.map) beside their source: list them by stem.
+const outline = (name: string) => [...new Set(files(name).map((file) => file.replace(/^dist\/(.*?)(\.d\.ts|\.js\.map|\.js)$/, 'dist/$1.*').replace(/^src\/.*\.ts$/, 'src/**.ts')))]
+const manifest = (folder: string) => JSON.parse(readFileSync(`${root}${folder}/package.json`, 'utf8'))
+
+describe.each([
+  ['@roll/framework', 'framework'],
+  ['@roll/cli', 'cli'],
+  ['create-roll', 'cli/create-roll'],
+])('%s', (name, folder) => {
+  test('ships README, LICENSE and package.json, and never tests, build state or secrets', () => {
+    expect(files(name)).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']))
+    expect(files(name).filter((file) => /(^|\/)(test|node_modules)\/|\.test\.|tsbuildinfo|(^|\/)\.env/.test(file))).toEqual([])
+  })
+
+  test('gives every built module its types and source map, and no stale one (a dist file whose source is gone)', () => {
+    const js = files(name).filter((file) => file.startsWith('dist/') && file.endsWith('.js'))
+    for (const file of js) {
+      expect(files(name)).toEqual(expect.arrayContaining([file.replace(/\.js$/, '.d.ts'), `${file}.map`]))
+      expect(existsSync(`${root}${folder}/${file.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts')}`), `${folder}/${file} has no source: delete ${folder}/dist and build again`).toBe(true)
+    }
+  })
+
+  test('has the metadata npm publish keeps as written: bin paths without ./, a normalised repository, engines, exports or bin', () => {
+    const pkg = manifest(folder)
+    for (const path of Object.values<string>(pkg.bin ?? {})) expect(path).not.toMatch(/^\.\//)
+    expect(pkg.repository).toEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/.+\.git$/), directory: folder })
+    expect(pkg.engines).toEqual({ node: '>=20' })
+    expect(pkg.license).toBe('MIT')
+    expect(pkg.exports ?? pkg.bin).toBeDefined()
+  })
+})
+
+test('@roll/framework ships these files', () => {
+  expect(outline('@roll/framework')).toMatchInlineSnapshot(`
+    [
+      "LICENSE",
+      "README.md",
+      "dist/app.*",
+      "dist/cookies.*",
+      "dist/errors.*",
+      "dist/extensions/content-negotiation.*",
+      "dist/extensions/cors.*",
+      "dist/extensions/igniter.*",
+      "dist/extensions/index.*",
+      "dist/extensions/logger.*",
+      "dist/extensions/named-url.*",
+      "dist/extensions/options.*",
+      "dist/extensions/simple-server.*",
+      "dist/extensions/static-files.*",
+      "dist/extensions/traceback.*",
+      "dist/extensions/websockets-store.*",
+      "dist/index.*",
+      "dist/multidict.*",
+      "dist/multipart.*",
+      "dist/request.*",
+      "dist/response.*",
+      "dist/router.*",
+      "dist/server.*",
+      "dist/testing-websocket.*",
+      "dist/testing.*",
+      "dist/types.*",
+      "dist/websocket.*",
+      "dist/wire.*",
+      "package.json",
+      "src/**.ts",
+    ]
+  `)
+})
+
+test('@roll/cli ships these files', () => {
+  expect(outline('@roll/cli')).toMatchInlineSnapshot(`
+    [
+      "LICENSE",
+      "README.md",
+      "bin/roll.js",
+      "dist/app-module.*",
+      "dist/bootstrap.*",
+      "dist/bundle.*",
+      "dist/commands/build.*",
+      "dist/commands/create.*",
+      "dist/commands/dev.*",
+      "dist/commands/start.*",
+      "dist/dev-protocol.*",
+      "dist/dev-worker.*",
+      "dist/entry.*",
+      "dist/env-file.*",
+      "dist/errors.*",
+      "dist/index.*",
+      "dist/log.*",
+      "dist/main.*",
+      "dist/restart.*",
+      "dist/scaffold.*",
+      "dist/start-protocol.*",
+      "dist/supervisor.*",
+      "package.json",
+      "src/**.ts",
+    ]
+  `)
+})
+
+test('create-roll ships these files', () => {
+  expect(outline('create-roll')).toMatchInlineSnapshot(`
+    [
+      "LICENSE",
+      "README.md",
+      "bin/create-roll.js",
+      "package.json",
+    ]
+  `)
+})
