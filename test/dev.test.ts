@@ -1,5 +1,6 @@
 // roll dev, end to end: the real bin on a copy of test/fixtures/dev-app.
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -161,6 +162,33 @@ describe('roll dev', () => {
     expect(await roll.stop(signal)).toEqual({ code: 0, signal: null })
     await waitUntil('every worker to exit', () => workers.every((pid) => !isAlive(pid)), 3_000)
     expect(await portIsFree(port)).toBe(true)
+  })
+
+  it('removes the bundle folders of dead roll dev processes at start, and its own on exit', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid
+    const { dir, roll } = await startDev([], (dir) => mkdirSync(path.join(dir, 'node_modules/.roll', `dev-${dead}`), { recursive: true }))
+    const folders = () => readdirSync(path.join(dir, 'node_modules/.roll'))
+    expect(folders()).toEqual([`dev-${roll.child.pid}`])
+    expect(await roll.stop('SIGINT')).toEqual({ code: 0, signal: null })
+    expect(folders()).toEqual([])
+  })
+
+  it('on a second Ctrl-C while stopping, exits at once and still removes its bundle folder', async () => {
+    const { dir, roll, url } = await startDev()
+    const folder = path.join(dir, 'node_modules/.roll', `dev-${roll.child.pid}`)
+    expect(existsSync(folder)).toBe(true)
+    // A slow request keeps the first stop draining while the second Ctrl-C comes.
+    const slow = get(`${url}/slow?ms=3000`).catch(() => undefined)
+    await roll.waitFor(/slow request started/)
+    // The serving worker, the standby (and esbuild's service).
+    const running = await waitUntil('the serving worker and the standby', () => (roll.children().length >= 2 ? roll.children().length : 0))
+    roll.child.kill('SIGINT')
+    // Stopping has begun once the standby is gone; the serving worker is still draining.
+    await waitUntil('the standby to be stopped', () => roll.children().length < running, 3_000)
+    roll.child.kill('SIGINT')
+    expect((await roll.exited).code).not.toBeNull()
+    expect(existsSync(folder)).toBe(false)
+    await slow
   })
 
   it('loads .env into the app\'s environment and restarts when it changes', async () => {

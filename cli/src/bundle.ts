@@ -32,7 +32,7 @@ export interface ProductionBuild {
   minify: boolean
 }
 
-const bootstrap = fileURLToPath(new URL('./bootstrap.js', import.meta.url))
+const bootstrap = fileURLToPath(new URL('./server/bootstrap.js', import.meta.url))
 
 // Bundled CommonJS dependencies call require() for Node's built-ins; an ES module has no
 // require, so the bundle gets one (https://github.com/evanw/esbuild/issues/1921).

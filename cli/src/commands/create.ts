@@ -4,7 +4,8 @@
 import { spawn, spawnSync } from 'node:child_process'
 import path from 'node:path'
 import type { PromptObject } from 'prompts'
-import yargs, { type Argv, type CommandModule } from 'yargs'
+import type { Argv, CommandModule } from 'yargs'
+import { runCommandLine } from '../command-line.js'
 import { CliError } from '../errors.js'
 import { color, info } from '../log.js'
 import {
@@ -211,28 +212,6 @@ export const create: CommandModule<object, CreateArgs> = {
  * The create-roll bin (`npm create roll@latest my-app -- --template auth`): the same
  * command as `roll create`, as the default command; resolves to the exit code.
  */
-export async function createRoll(argv: string[], version = '0.0.0'): Promise<number> {
-  try {
-    await yargs(argv)
-      .scriptName('create-roll')
-      .command({ ...create, command: '$0 [dir]' })
-      .strict()
-      .fail((message, error) => {
-        throw error ?? new CliError(message ?? 'Invalid arguments.', 'See create-roll --help.')
-      })
-      .help()
-      .alias('h', 'help')
-      .version(version)
-      .alias('v', 'version')
-      .parseAsync()
-    return 0
-  } catch (error) {
-    if (!(error instanceof CliError)) {
-      console.error(error)
-      return 1
-    }
-    console.error(`create-roll: ${error.message}`)
-    if (error.hint) console.error(error.hint)
-    return error.exitCode
-  }
+export function createRoll(argv: string[], version?: string): Promise<number> {
+  return runCommandLine('create-roll', argv, (cli) => cli.command({ ...create, command: '$0 [dir]' }), version)
 }

@@ -7,7 +7,7 @@ import { relative, resolve } from 'node:path'
 import type { Argv, CommandModule } from 'yargs'
 import { CliError } from '../errors.js'
 import { error, info } from '../log.js'
-import { DRAIN, STOPPED_LISTENING } from '../start-protocol.js'
+import { DRAIN, STOPPED_LISTENING } from '../server/start-protocol.js'
 
 interface StartArgs {
   workers: string

@@ -3,7 +3,7 @@
 // already booted Node and loaded the framework, ready to take over.
 import cluster, { type Worker } from 'node:cluster'
 import { fileURLToPath } from 'node:url'
-import { BOOT_VARIABLE, type FromWorker, type ToWorker } from './dev-protocol.js'
+import { BOOT_VARIABLE, type FromWorker, type ToWorker } from './protocol.js'
 
 /** How the supervisor runs workers. */
 export interface SupervisorOptions {
@@ -32,7 +32,7 @@ interface Standby {
   env: string
 }
 
-const workerPath = fileURLToPath(new URL('./dev-worker.js', import.meta.url))
+const workerPath = fileURLToPath(new URL('../dev-worker/worker.js', import.meta.url))
 
 /** Runs the app's versions in worker processes that share one listening socket. */
 export class Supervisor {

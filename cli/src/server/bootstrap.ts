@@ -7,7 +7,7 @@ import { SourceMap } from 'node:module'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inspect } from 'node:util'
-import { appFrom, type AppLike } from './app-module.js'
+import { appFrom, type AppLike } from '../app-module.js'
 import { DRAIN, DRAIN_WAIT, STOPPED_LISTENING } from './start-protocol.js'
 
 type HeadersListener = (request: { path: string }, response: { status: number; body: unknown }) => boolean

@@ -5,8 +5,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import * as inspector from 'node:inspector'
 import { Server as NetServer, Socket as NetSocket, type Socket, type SocketConstructorOpts } from 'node:net'
 import { pathToFileURL } from 'node:url'
-import { appFrom } from './app-module.js'
-import { BOOT_VARIABLE, type Boot, type FromWorker, type ToWorker } from './dev-protocol.js'
+import { appFrom } from '../app-module.js'
+import { BOOT_VARIABLE, type Boot, type FromWorker, type ToWorker } from '../dev/protocol.js'
 
 // Before any bundle is imported, so its inline source map is read and stacks point at the .ts lines.
 process.setSourceMapsEnabled(true)
