@@ -15,8 +15,8 @@ export default {
     // Message types and message-name constants shared by both ends of roll dev's and
     // roll start's IPC: a mutated name changes both ends alike, so every mutant there
     // is equivalent.
-    '!cli/src/dev-protocol.ts',
-    '!cli/src/start-protocol.ts',
+    '!cli/src/dev/protocol.ts',
+    '!cli/src/server/start-protocol.ts',
   ],
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.stryker.config.ts' },
