@@ -4,7 +4,7 @@
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
-import { Files, Form, HttpError, Multidict, Query, Request, Roll, type UploadedFile } from '@roll/framework'
+import { Files, Form, HttpError, Multidict, Query, Request, Roll, type RequestSource, type UploadedFile } from '@roll/framework'
 import { createClient, createLiveClient, type Client, type RequestOptions } from '@roll/framework/testing'
 
 let clients: Client[] = []
@@ -693,5 +693,194 @@ describe('Roll subclasses', () => {
     })
     const response = await createClient(app).post('/test', { files: { f: { filename: 'f', data: 'x' } } })
     expect(response.json).toEqual([true, true, '/TEST', true, true])
+  })
+})
+
+// Requests built by hand from a RequestSource, as a server of one's own (or
+// createRequestListener) would: what the framework reads from the source, and when.
+describe('a Request made from a RequestSource', () => {
+  /** A source yielding `chunks`, iterable as often as asked (as the test client's is). */
+  const source = (headers: RequestSource['headers'], chunks: string[] = [], rest: Partial<RequestSource> = {}): RequestSource => ({
+    method: 'POST', url: '/test', headers, ...rest,
+    async *[Symbol.asyncIterator]() { for (const chunk of chunks) yield Buffer.from(chunk) },
+  })
+  const multipartBody = (boundary: string, name: string, value: string) =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n--${boundary}--\r\n`
+  const collect = async (request: Request) => {
+    const chunks: string[] = []
+    for await (const chunk of request) chunks.push(Buffer.from(chunk).toString())
+    return chunks
+  }
+
+  test('defaults to GET / and belongs to no route until routed', () => {
+    const request = new Request(new Roll(), { headers: {}, async *[Symbol.asyncIterator]() {} })
+    expect([request.method, request.url, request.path, request.queryString]).toEqual(['GET', '/', '/', ''])
+    expect(request.route).toEqual({ payload: null, vars: {} })
+  })
+
+  test('gives the query string even when it is read before the path', () => {
+    expect(new Request(new Roll(), source({}, [], { url: '/test?a=1&b=2' })).queryString).toBe('a=1&b=2')
+    expect(new Request(new Roll(), source({}, [], { url: '/test' })).queryString).toBe('')
+  })
+
+  test('joins a header given as a list and leaves out headers without a value', () => {
+    const request = new Request(new Roll(), source({ 'x-list': ['a', 'b'], 'x-none': undefined, accept: '*/*' }))
+    expect(request.headers).toEqual({ 'X-LIST': 'a, b', ACCEPT: '*/*' })
+    expect(Object.keys(request.headers)).toEqual(['X-LIST', 'ACCEPT'])
+  })
+
+  test('reads no body when the headers announce none (no Transfer-Encoding, no Content-Length or 0)', async () => {
+    for (const headers of [{}, { 'content-length': '0' }]) {
+      const request = new Request(new Roll(), source(headers, ['unannounced']))
+      expect((await request.read()).toString()).toBe('')
+      expect(await collect(new Request(new Roll(), source(headers, ['unannounced'])))).toEqual([])
+    }
+  })
+
+  test('reads the body that Content-Length or Transfer-Encoding announces', async () => {
+    for (const headers of [{ 'content-length': '5' }, { 'transfer-encoding': 'chunked' }]) {
+      expect((await new Request(new Roll(), source(headers, ['he', 'llo'])).read()).toString()).toBe('hello')
+    }
+  })
+
+  test('keeps a body assigned by hand when loading and streaming it', async () => {
+    const request = new Request(new Roll(), source({ 'content-length': '8' }, ['original']))
+    request.body = Buffer.from('assigned')
+    await request.loadBody()
+    expect(request.body.toString()).toBe('assigned')
+    expect(await collect(request)).toEqual(['assigned'])
+    const empty = new Request(new Roll(), source({}))
+    empty.body = Buffer.from('by hand')
+    expect((await empty.read()).toString()).toBe('by hand')
+  })
+
+  test('streams nothing, not an empty chunk, for an empty loaded body', async () => {
+    const request = new Request(new Roll(), source({}))
+    await request.loadBody()
+    expect(await collect(request)).toEqual([])
+  })
+
+  test('parses a multipart body assigned by hand once loadBody is called, and refuses to before', async () => {
+    const type = 'multipart/form-data; boundary=b'
+    const request = new Request(new Roll(), source({ 'content-type': type, 'content-length': '99' }, [multipartBody('b', 'from', 'source')]))
+    request.body = Buffer.from(multipartBody('b', 'from', 'hand'))
+    expect(() => request.form).toThrow(new HttpError(500, 'Multipart body not parsed: call `await request.loadBody()` after assigning `request.body`'))
+    void request.loadBody()
+    // A second call while the first parses waits for the same parse.
+    await request.loadBody()
+    expect(request.form.get('from')).toBe('hand')
+  })
+
+  test('answers 400 naming the disconnection, with its cause, when the client leaves mid-body', async () => {
+    const failure = new Error('socket hang up')
+    const request = new Request(new Roll(), {
+      method: 'POST', url: '/test', headers: { 'content-length': '10' },
+      async *[Symbol.asyncIterator]() { yield Buffer.from('half'); throw failure },
+    })
+    const error = await request.loadBody().catch((error: unknown) => error)
+    expect(error).toEqual(new HttpError(400, 'The client closed the connection before the whole body arrived'))
+    expect((error as HttpError).cause).toBe(failure)
+  })
+
+  test('gives the SyntaxError as the cause of a 400 for invalid JSON', () => {
+    const request = new Request(new Roll(), source({}))
+    request.body = Buffer.from('{')
+    const error = (() => { try { request.json } catch (error) { return error } })() as HttpError
+    expect([error.status, error.message]).toEqual([400, 'Unparsable JSON body'])
+    expect(error.cause).toBeInstanceOf(SyntaxError)
+  })
+
+  test('computes headers, query, form and files once: what a listener changes there, the handler sees', async () => {
+    const app = new Roll()
+    app.listen('request', (request) => {
+      request.headers['X-USER'] = 'ada'
+      request.query.add('page', '2')
+      request.form.add('extra', 'yes')
+      request.files.add('none', { filename: '', contentType: '', data: Buffer.alloc(0), size: 0, text: () => '' })
+    })
+    app.route('/test', { methods: ['POST'] }, (request, response) => {
+      response.json = [request.headers['X-USER'], request.query.get('page'), request.form.get('extra'), request.files.size]
+    })
+    const response = await createClient(app).post('/test', { form: { a: 1 } })
+    expect(response.json).toEqual(['ada', '2', 'yes', 1])
+  })
+})
+
+describe('request targets', () => {
+  test('take the path and query of an absolute-form target, as sent to proxies', async () => {
+    const seen = await inspect('http://example.org/hello/world?name=x', (request) => [request.path, request.queryString, request.url])
+    expect(seen).toEqual(['/hello/world', 'name=x', 'http://example.org/hello/world?name=x'])
+  })
+
+  test('answer 400 to a target that is neither a path nor an absolute URL', async () => {
+    const response = await createClient(new Roll()).get('nowhere')
+    expect([response.status, response.text]).toEqual([400, "Invalid request target 'nowhere'"])
+  })
+
+  test('route the asterisk-form target of OPTIONS * as the path *', async () => {
+    const app = new Roll()
+    app.route('*', { methods: ['OPTIONS'] }, (request, response) => { response.body = request.path })
+    const response = await createClient(app).options('*')
+    expect([response.status, response.text]).toEqual([200, '*'])
+  })
+})
+
+describe('request bodies of a lazy route', () => {
+  test('answer 500 "Trying to consume lazy body" when request.json is read before loading', async () => {
+    const app = new Roll()
+    app.route('/test', { methods: ['POST'], lazyBody: true }, (request, response) => { response.json = request.json })
+    const response = await createClient(app).post('/test', { json: { a: 1 } })
+    expect([response.status, response.text]).toEqual([500, 'Trying to consume lazy body'])
+  })
+})
+
+describe('urlencoded bodies', () => {
+  test('give an empty form for an empty body', async () => {
+    const form = await inspect('/test', (request) => [...request.form], { method: 'POST', body: '', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+    expect(form).toEqual([])
+  })
+
+  test('are parsed when the Content-Type has parameters', async () => {
+    const form = await inspect('/test', (request) => [...request.form], {
+      method: 'POST', body: 'a=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    })
+    expect(form).toEqual([['a', ['1']]])
+  })
+})
+
+describe('multipart bodies', () => {
+  const post = (app: Roll, type: string, body: string) => createClient(app).post('/test', { body, headers: { 'Content-Type': type } })
+  const formApp = (maxBodySize?: number) => {
+    const app = new Roll({ maxBodySize })
+    app.route('/test', { methods: ['POST'] }, (request, response) => { response.json = [...request.form] })
+    return app
+  }
+
+  test('answer 400 to data after the close delimiter of a quoted boundary', async () => {
+    const body = '--my-boundary\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--my-boundary--garbage'
+    const response = await post(formApp(), 'multipart/form-data; boundary="my-boundary"', body)
+    expect([response.status, response.text]).toEqual([400, 'Unparsable multipart body'])
+    const good = await post(formApp(), 'multipart/form-data; boundary="my-boundary"', body.replace('garbage', '\r\n'))
+    expect([good.status, good.json]).toEqual([200, [['a', ['1']]]])
+  })
+
+  test('keep a field larger than 1 MiB whole when maxBodySize allows it', async () => {
+    const value = 'x'.repeat(1024 * 1024 + 10)
+    const response = await post(formApp(4 * 1024 * 1024), 'multipart/form-data; boundary=b', `--b\r\nContent-Disposition: form-data; name="big"\r\n\r\n${value}\r\n--b--\r\n`)
+    expect(response.status).toBe(200)
+    expect(response.json[0][1][0].length).toBe(value.length)
+  })
+})
+
+describe('Query casts', () => {
+  test('int and float ignore spaces around the value', async () => {
+    const seen = await inspect('/test?n=%2012%20&f=%201.5%20', (request) => [request.query.int('n'), request.query.float('f')])
+    expect(seen).toEqual([12, 1.5])
+  })
+
+  test('a key holding an empty list counts as missing', () => {
+    const query = new Query({ a: [] })
+    expect(query.get('a', 'fallback')).toBe('fallback')
+    expect(() => query.get('a')).toThrow(new HttpError(400, "Missing 'a' key"))
   })
 })
