@@ -4,7 +4,7 @@
 import { connect } from 'node:net'
 import { Readable } from 'node:stream'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { HTTPStatus, Roll, type Cookies, type Handler } from '@roll/framework'
+import { HTTPStatus, Request, Response, Roll, type Cookies, type Handler } from '@roll/framework'
 import { createClient, createLiveClient, type Client } from '@roll/framework/testing'
 
 let clients: Client[] = []
@@ -221,6 +221,17 @@ describe('response.cookies', () => {
     expect(response.headers['set-cookie']).toEqual(['kept=yes; Path=/'])
   })
 
+  test('has tells whether a cookie is set on the response, and size how many are', async () => {
+    const response = await send(async (app) => createClient(app), (_request, response) => {
+      expect([response.cookies.has('name'), response.cookies.size]).toEqual([false, 0])
+      response.cookies.set('name', 'value').set('other', 'value')
+      expect([response.cookies.has('name'), response.cookies.has('unset'), response.cookies.size]).toEqual([true, false, 2])
+      response.cookies.delete('name')
+      expect([response.cookies.has('name'), response.cookies.size]).toEqual([false, 1])
+    })
+    expect(response.status).toBe(200)
+  })
+
   test('set replaces a cookie of the same name', async () => {
     const response = await send(async (app) => createClient(app), (_request, response) => {
       response.cookies.set('name', 'old').set('name', 'new', { path: '/new' })
@@ -302,5 +313,15 @@ describe('response body stream failures in process', () => {
       })()
     })
     await expect(createClient(app).get('/test')).rejects.toThrow('cut short')
+  })
+})
+
+describe('response.status', () => {
+  test('throws a RangeError naming an unknown code, and keeps the status it had', () => {
+    const app = new Roll()
+    const response = new Response(app, new Request(app, { headers: {}, async *[Symbol.asyncIterator]() {} }))
+    response.status = HTTPStatus.CREATED
+    expect(() => { response.status = 999 }).toThrow(new RangeError('response.status: 999 is not a known HTTP status code; use one of HTTPStatus.'))
+    expect(response.status).toBe(201)
   })
 })

@@ -51,6 +51,24 @@ describe('logger', () => {
     expect(info).not.toHaveBeenCalled()
   })
 
+  it("logs at 'info' and below", async () => {
+    for (const level of ['debug', 'info'] as const) {
+      const lines: string[] = []
+      const app = appWith((app) => logger(app, { level, logger: { info: (line) => lines.push(line) } }))
+      await createClient(app).get('/test')
+      expect(lines).toEqual(['GET /test'])
+    }
+  })
+
+  it('names the levels it knows, and refuses a null logger with its own message', () => {
+    expect(() => logger(new Roll(), { level: 'loud' as 'info' })).toThrow(
+      new RangeError("logger(): unknown level 'loud'; use one of debug, info, warn, error, silent."),
+    )
+    expect(() => logger(new Roll(), { logger: null as unknown as Console })).toThrow(
+      new TypeError('logger(): `logger` must have an `info` method, as `console` does.'),
+    )
+  })
+
   it('throws at registration on an unknown level or a logger without info', () => {
     expect(() => logger(new Roll(), { level: 'loud' as 'info' })).toThrow("logger(): unknown level 'loud'")
     expect(() => logger(new Roll(), { logger: {} as Console })).toThrow('`logger` must have an `info` method')

@@ -46,6 +46,14 @@ describe('namedUrl', () => {
     expect(() => urlFor('missing')).toThrow("urlFor: no route named 'missing'; known names: known.")
   })
 
+  it('lists every known name, or says none is known', () => {
+    const { app, urlFor } = setup()
+    expect(() => urlFor('missing')).toThrow("urlFor: no route named 'missing'; known names: none.")
+    app.route('/a', function first() {})
+    app.route('/b', function second() {})
+    expect(() => urlFor('missing')).toThrow("urlFor: no route named 'missing'; known names: first, second.")
+  })
+
   it('throws on a missing parameter', () => {
     const { app, urlFor } = setup()
     app.route('/test/{param}', function myroute() {})

@@ -175,3 +175,48 @@ describe('staticFiles never serves anything outside root', () => {
     expect((await client.get('/static/%2e%2e/%2e%2e/README.md')).status).toBe(400)
   })
 })
+
+describe('staticFiles, beyond the shared tree', () => {
+  let folder: string
+  beforeAll(() => {
+    // folder/  pub/  README  nested/index.html/ (a folder)  sibling -> ../pub-secret/key.txt
+    //          pub-secret/key.txt (outside root, though its path starts with root's)
+    folder = mkdtempSync(join(tmpdir(), 'roll-static-more-'))
+    mkdirSync(join(folder, 'pub', 'nested', 'index.html'), { recursive: true })
+    mkdirSync(join(folder, 'pub-secret'))
+    writeFileSync(join(folder, 'pub', 'README'), 'read me')
+    writeFileSync(join(folder, 'pub-secret', 'key.txt'), 'secret key')
+    symlinkSync(join(folder, 'pub-secret', 'key.txt'), join(folder, 'pub', 'sibling.txt'))
+  })
+  afterAll(() => rmSync(folder, { recursive: true, force: true }))
+
+  it('serves a file without a known extension as application/octet-stream', async () => {
+    const response = await serving({ root: join(folder, 'pub') }).get('/static/README')
+    expect([response.status, response.text, response.headers['content-type']]).toEqual([200, 'read me', 'application/octet-stream'])
+  })
+
+  it('answers 404 to a symlink into a sibling folder whose name starts with the root folder name', async () => {
+    const response = await serving({ root: join(folder, 'pub') }).get('/static/sibling.txt')
+    expect(response.status).toBe(404)
+    expect(response.text).not.toContain('secret')
+  })
+
+  it('answers 404 when the defaultIndex of a folder is itself a folder', async () => {
+    const response = await serving({ root: join(folder, 'pub'), defaultIndex: 'index.html' }).get('/static/nested/')
+    expect(response.status).toBe(404)
+  })
+
+  it("answers 400 'Invalid file path' to a suspicious path", async () => {
+    const response = await serving({ root: join(folder, 'pub') }).get('/static/a%2fb')
+    expect([response.status, response.text]).toEqual([400, 'Invalid file path'])
+  })
+
+  it("names its route 'static' for namedUrl by default", async () => {
+    const app = new Roll()
+    const urlFor = namedUrl(app)
+    staticFiles(app, { root: join(folder, 'pub') })
+    client = createClient(app)
+    await client.get('/static/README')
+    expect(urlFor('static', { path: 'css/site.css' })).toBe('/static/css/site.css')
+  })
+})
