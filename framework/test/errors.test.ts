@@ -227,3 +227,21 @@ describe('unexpected errors', () => {
     expect(body).not.toMatch(/at |\.ts|\.js|\//)
   })
 })
+
+describe('the log line of an unexpected error', () => {
+  test('names the request, the error class and its message', async () => {
+    const logged = quietConsole()
+    const app = new Roll()
+    app.route('/test', () => { throw new TypeError('boom') })
+    expect((await get(app, '/test?x=1')).status).toBe(500)
+    expect(logged).toHaveBeenCalledWith('[roll] GET /test?x=1 failed with 500 Internal Server Error: TypeError: boom')
+  })
+
+  test('names a thrown value that is not an Error', async () => {
+    const logged = quietConsole()
+    const app = new Roll()
+    app.route('/test', () => { throw 'plain string' })
+    expect((await get(app)).status).toBe(500)
+    expect(logged).toHaveBeenCalledWith('[roll] GET /test failed with 500 Internal Server Error: thrown value plain string')
+  })
+})

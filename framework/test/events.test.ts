@@ -344,3 +344,9 @@ describe('route:add event', () => {
     expect(() => app.route('/test', () => {})).toThrow('no route /test')
   })
 })
+
+test('app.listen refuses a listener that is not a function, naming the event', () => {
+  expect(() => new Roll().listen('request', 'nope' as never)).toThrow(
+    new TypeError("app.listen('request'): the listener must be a function, got string."),
+  )
+})

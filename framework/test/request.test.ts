@@ -458,6 +458,15 @@ describe('request bodies', () => {
     expect((await client.post('/test', { body: '0123456789+' })).status).toBe(413)
   })
 
+  test('maxBodySize 0 allows no body at all', async () => {
+    const app = new Roll({ maxBodySize: 0, maxMessageSize: 0 })
+    expect([app.maxBodySize, app.maxMessageSize]).toEqual([0, 0])
+    app.route('/test', { methods: ['POST'] }, (request, response) => { response.body = 'read' })
+    const client = createClient(app)
+    expect((await client.post('/test')).status).toBe(200)
+    expect((await client.post('/test', { body: 'x' })).status).toBe(413)
+  })
+
   test('default maxBodySize is 1 MiB', async () => {
     const app = new Roll()
     expect(app.maxBodySize).toBe(1024 * 1024)
@@ -468,7 +477,8 @@ describe('request bodies', () => {
   })
 
   test('new Roll throws a RangeError for a negative maxBodySize', () => {
-    expect(() => new Roll({ maxBodySize: -1 })).toThrow(RangeError)
+    expect(() => new Roll({ maxBodySize: -1 })).toThrow(new RangeError('new Roll(): maxBodySize must be a number of bytes ≥ 0, got -1.'))
+    expect(() => new Roll({ maxMessageSize: -1 })).toThrow(new RangeError('new Roll(): maxMessageSize must be a number of bytes ≥ 0, got -1.'))
   })
 
   test('answer 413 to a declared Content-Length over maxBodySize before any body is sent', async () => {

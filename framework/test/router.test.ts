@@ -3,7 +3,7 @@
 // every placeholder kind. How app.route answers is routing.test.ts. Our rule is "the first registered route that
 // matches wins"; where autoroutes' tree decides otherwise, a comment says so.
 import { describe, expect, test } from 'vitest'
-import { Router } from '@roll/framework'
+import { parsePath, Router } from '@roll/framework'
 
 type Data = Record<string, unknown>
 
@@ -346,5 +346,59 @@ describe('Router with shared prefixes', () => {
     // own names for its handler (see docs/decisions.md).
     const router = routes(['/foo/{bar:digit}', { x: '1' }], ['/foo/{baz:digit}', { y: '2' }])
     expect(router.match('/foo/1')).toEqual({ payload: { x: '1' }, vars: { bar: '1' } })
+  })
+})
+
+describe('placeholder kinds at the edges of their character ranges', () => {
+  const one = (path: string, url: string) => routes([path, {}]).match(url)?.vars ?? null
+
+  test('digit takes 0 to 9 and nothing next to them (/ and :)', () => {
+    expect(one('/x/{id:digit}', '/x/0189')).toEqual({ id: '0189' })
+    expect(one('/x/{id:digit}', '/x/1:')).toBeNull()
+    expect(one('/x/{id:digit}', '/x/ab')).toBeNull()
+  })
+
+  test('alpha takes a-z and A-Z and nothing next to them (@ [ ` {)', () => {
+    expect(one('/x/{word:alpha}', '/x/azAZ')).toEqual({ word: 'azAZ' })
+    for (const next of ['@', '[', '`', '{', '0', '-']) expect(one('/x/{word:alpha}', `/x/a${next}`)).toBeNull()
+  })
+
+  test('alnum takes a-z, A-Z and 0-9 and nothing next to them (/ : @ [ ` {)', () => {
+    expect(one('/x/{word:alnum}', '/x/az09AZ')).toEqual({ word: 'az09AZ' })
+    for (const next of [':', '@', '[', '`', '{', '-']) expect(one('/x/{word:alnum}', `/x/a${next}`)).toBeNull()
+  })
+
+  test('alpha and alnum never match an empty segment', () => {
+    expect(one('/x/{word:alpha}', '/x/')).toBeNull()
+    expect(one('/x/{word:alnum}', '/x/')).toBeNull()
+  })
+
+  test('a placeholder between a prefix and a suffix needs both, without overlap', () => {
+    expect(one('/ab{x}ba', '/aba')).toBeNull()
+    expect(one('/a/{x}.json', '/a/b.xml')).toBeNull()
+    expect(one('/a/{x}.json', '/a/b.json')).toEqual({ x: 'b' })
+  })
+
+  test('custom regexes, with groups of their own, give each placeholder its own value and no other key', () => {
+    const vars = one('/a/{x:(\\d)(\\d)}/{y:[a-z]+}', '/a/12/ab')
+    expect(vars).toEqual({ x: '12', y: 'ab' })
+    expect(Object.keys(vars!)).toEqual(['x', 'y'])
+  })
+})
+
+describe('parsePath', () => {
+  test('gives literal text and placeholders, with no empty literal between or after them', () => {
+    expect(parsePath('')).toEqual([''])
+    expect(parsePath('/static')).toEqual(['/static'])
+    expect(parsePath('/{a}')).toEqual(['/', { name: 'a', kind: 'string' }])
+    expect(parsePath('{a}{b:digit}')).toEqual([{ name: 'a', kind: 'string' }, { name: 'b', kind: 'digit' }])
+  })
+
+  test('skips an escaped brace inside a regex', () => {
+    expect(parsePath('/x/{v:[^\\}]+}')).toEqual(['/x/', { name: 'v', kind: '[^\\}]+' }])
+  })
+
+  test('throws a SyntaxError naming the path and the fault', () => {
+    expect(() => parsePath('/a}')).toThrow(new SyntaxError("Invalid route path '/a}': unexpected '}' at position 2."))
   })
 })

@@ -356,3 +356,33 @@ describe('a router of your own', () => {
     expect([refused.status, refused.headers['allow']]).toEqual([405, 'GET, POST'])
   })
 })
+
+describe('app.route refuses, with messages that say what to change', () => {
+  test('a path that is not a string', () => {
+    expect(() => new Roll().route(42 as unknown as string, () => {})).toThrow(new TypeError('app.route(): the path must be a string, got number.'))
+  })
+
+  test('an unknown protocol', () => {
+    expect(() => new Roll().route('/x', { protocol: 'gopher' as 'http' }, () => {})).toThrow(
+      new TypeError("route '/x': unknown protocol 'gopher'; use 'http' or 'websocket'."),
+    )
+  })
+
+  test('a websocket route with methods other than GET, even alongside GET', () => {
+    expect(() => new Roll().route('/ws', { protocol: 'websocket', methods: ['GET', 'POST'] }, () => {})).toThrow(
+      new TypeError("route '/ws': a websocket route answers GET only; remove `methods`."),
+    )
+  })
+
+  test('an anonymous class view without handlers', () => {
+    expect(() => new Roll().route('/x', class {})).toThrow(
+      new TypeError("route '/x': the class view (anonymous) has no onGet/onPost/… method; define at least one."),
+    )
+  })
+})
+
+test('a function handler whose source mentions a class is a function handler, not a class view', async () => {
+  const app = new Roll()
+  app.route('/test', function handler(request, response) { response.body = 'a class { } in a string' })
+  expect((await createClient(app).get('/test')).text).toBe('a class { } in a string')
+})
