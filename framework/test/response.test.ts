@@ -325,3 +325,29 @@ describe('response.status', () => {
     expect(response.status).toBe(201)
   })
 })
+
+describe('writing a response', () => {
+  test('sends no Set-Cookie header when every cookie set was deleted again', async () => {
+    const response = await send(async (app) => createClient(app), (_request, response) => {
+      response.cookies.set('name', 'value')
+      response.cookies.delete('name')
+    })
+    expect(response.headers['set-cookie']).toBeUndefined()
+  })
+
+  test('logs why a body stream failed', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const failure = new Error('stream failed')
+    await expect(send(async (app) => createClient(app), (_request, response) => {
+      response.body = (async function* () { yield 'partial'; throw failure })()
+    })).rejects.toThrow('the response was cut short')
+    expect(logged).toHaveBeenCalledWith('[roll] the response body stream failed; the connection was closed:', failure)
+  })
+
+  test('answers a plain 500 to a header Node refuses to write, and logs the refusal', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const response = await send(createLiveClient, (_request, response) => { response.headers['X-Bad'] = 'a\r\nb' })
+    expect([response.status, response.text]).toEqual([500, 'Internal Server Error'])
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^\[roll\] GET \/test failed with 500 Internal Server Error: TypeError: .*X-Bad/))
+  })
+})
