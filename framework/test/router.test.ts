@@ -352,9 +352,11 @@ describe('Router with shared prefixes', () => {
 describe('placeholder kinds at the edges of their character ranges', () => {
   const one = (path: string, url: string) => routes([path, {}]).match(url)?.vars ?? null
 
-  test('digit takes 0 to 9 and nothing next to them (/ and :)', () => {
+  test('digit takes 0 to 9 and nothing below or above them (- . : a)', () => {
     expect(one('/x/{id:digit}', '/x/0189')).toEqual({ id: '0189' })
     expect(one('/x/{id:digit}', '/x/1:')).toBeNull()
+    expect(one('/x/{id:digit}', '/x/1.5')).toBeNull()
+    expect(one('/x/{id:digit}', '/x/-1')).toBeNull()
     expect(one('/x/{id:digit}', '/x/ab')).toBeNull()
   })
 
