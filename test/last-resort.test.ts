@@ -3,15 +3,13 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appCopy, cleanUp, get, RollProcess, waitUntil } from './helpers/roll-app.js'
+import { builtAppCopy, cleanUp, get, RollProcess, waitUntil } from './helpers/roll-app.js'
 
 const DRAIN_TIMEOUT = 3_000
 let dir: string
 
 beforeAll(async () => {
-  dir = appCopy()
-  const build = RollProcess.roll(['build'], dir)
-  expect((await build.exited).code).toBe(0)
+  dir = await builtAppCopy()
 })
 afterAll(cleanUp)
 

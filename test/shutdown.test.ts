@@ -2,7 +2,7 @@
 // handled is answered, new connections are refused, and the exit is 0 within the drain timeout.
 import { Agent, request as httpRequest } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appCopy, cleanUp, RollProcess, waitUntil } from './helpers/roll-app.js'
+import { builtAppCopy, cleanUp, RollProcess, waitUntil } from './helpers/roll-app.js'
 
 const DRAIN_TIMEOUT = 3_000
 const LOOPS = 8
@@ -12,9 +12,7 @@ const BIG_BYTES = 8 * 1024 * 1024
 let dir: string
 
 beforeAll(async () => {
-  dir = appCopy()
-  const build = RollProcess.roll(['build'], dir)
-  expect((await build.exited).code).toBe(0)
+  dir = await builtAppCopy()
 })
 afterAll(cleanUp)
 

@@ -29,6 +29,15 @@ export function appCopy(fixture = 'dev-app'): string {
   return dir
 }
 
+/** A copy of the fixture app (see `appCopy`) built by `roll build`, for tests that run dist/server.mjs. */
+export async function builtAppCopy(fixture = 'dev-app'): Promise<string> {
+  const dir = appCopy(fixture)
+  const build = RollProcess.roll(['build'], dir)
+  const { code } = await build.exited
+  if (code !== 0) throw new Error(`roll build failed (code ${code}):\n${build.output}`)
+  return dir
+}
+
 /** Writes `content` to `file` in `dir` (creating folders). */
 export function writeAppFile(dir: string, file: string, content: string): void {
   mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
