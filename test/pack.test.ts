@@ -20,7 +20,18 @@ describe.each([
 ])('%s', (name, folder) => {
   test('ships README, LICENSE and package.json, and never tests, build state or secrets', () => {
     expect(files(name)).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']))
-    expect(files(name).filter((file) => /(^|\/)(test|node_modules)\/|\.test\.|tsbuildinfo|(^|\/)\.env/.test(file))).toEqual([])
+    // The templates are apps, with their own tests; nothing else ships a test.
+    const own = files(name).filter((file) => !file.startsWith('templates/'))
+    expect(own.filter((file) => /(^|\/)(test|node_modules)\/|\.test\.|tsbuildinfo|(^|\/)\.env/.test(file))).toEqual([])
+    const templates = files(name).filter((file) => file.startsWith('templates/'))
+    expect(templates.filter((file) => /\/(node_modules|dist)\/|\/\.|package-lock\.json$/.test(file))).toEqual([])
+  })
+
+  test('depends on nothing a registry cannot serve', () => {
+    const pkg = manifest(folder)
+    for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+      for (const [dep, spec] of Object.entries<string>(pkg[field] ?? {})) expect(spec, `${folder} ${field}.${dep}`).toMatch(/^[\^~]?\d/)
+    }
   })
 
   test('gives every built module its types and source map, and no stale one (a dist file whose source is gone)', () => {
@@ -106,8 +117,44 @@ test('@roll/cli ships these files', () => {
       "dist/scaffold.*",
       "dist/server/bootstrap.*",
       "dist/server/start-protocol.*",
+      "dist/template-files.*",
       "package.json",
       "src/**.ts",
+      "templates/auth/Dockerfile",
+      "templates/auth/README.md",
+      "templates/auth/_env.example",
+      "templates/auth/_gitignore",
+      "templates/auth/package.json",
+      "templates/auth/src/app.ts",
+      "templates/auth/src/auth.ts",
+      "templates/auth/src/main.ts",
+      "templates/auth/test/app.test.ts",
+      "templates/auth/tsconfig.json",
+      "templates/basic/Dockerfile",
+      "templates/basic/README.md",
+      "templates/basic/_gitignore",
+      "templates/basic/package.json",
+      "templates/basic/src/app.ts",
+      "templates/basic/src/main.ts",
+      "templates/basic/test/app.test.ts",
+      "templates/basic/tsconfig.json",
+      "templates/custom-query/Dockerfile",
+      "templates/custom-query/README.md",
+      "templates/custom-query/_gitignore",
+      "templates/custom-query/package.json",
+      "templates/custom-query/src/app.ts",
+      "templates/custom-query/src/main.ts",
+      "templates/custom-query/test/app.test.ts",
+      "templates/custom-query/tsconfig.json",
+      "templates/websocket-keepalive/Dockerfile",
+      "templates/websocket-keepalive/README.md",
+      "templates/websocket-keepalive/_gitignore",
+      "templates/websocket-keepalive/package.json",
+      "templates/websocket-keepalive/public/index.html",
+      "templates/websocket-keepalive/src/app.ts",
+      "templates/websocket-keepalive/src/main.ts",
+      "templates/websocket-keepalive/test/app.test.ts",
+      "templates/websocket-keepalive/tsconfig.json",
     ]
   `)
 })

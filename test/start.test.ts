@@ -59,6 +59,6 @@ describe('roll start', () => {
   it('says to build first when there is no bundle', async () => {
     const roll = RollProcess.roll(['start'], appCopy())
     expect((await roll.exited).code).toBe(1)
-    expect(roll.output).toMatch(/roll: Cannot find dist\/server\.mjs\.\nBuild the app first: roll build/)
+    expect(roll.output).toMatch(/roll: Cannot find dist\/server\.mjs\. Build the app first: roll build/)
   })
 })

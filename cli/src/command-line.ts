@@ -1,5 +1,5 @@
 // What `roll` and `create-roll` share: yargs set up the same way, and misuse or a CliError
-// printed as one line naming what is wrong and one saying what to do.
+// printed as one line: what is wrong, then what to do.
 import { createRequire } from 'node:module'
 import yargs, { type Argv } from 'yargs'
 import { CliError } from './errors.js'
@@ -29,8 +29,7 @@ export async function runCommandLine(name: string, argv: string[], commands: (cl
       console.error(error)
       return 1
     }
-    console.error(`${name}: ${error.message}`)
-    if (error.hint) console.error(error.hint)
+    console.error(`${name}: ${error.message}${error.hint ? ` ${error.hint}` : ''}`)
     return error.exitCode
   }
 }

@@ -1,4 +1,4 @@
-// CliError: a mistake of the user's, printed as one line (plus a hint) without a stack.
+// CliError: a mistake of the user's, printed as one line (what is wrong, what to do) without a stack.
 
 /** An error the user can fix: `message` says what is wrong, `hint` what to do. */
 export class CliError extends Error {

@@ -1,13 +1,16 @@
-// Scaffolding: copies an app template from templates/ into a folder. The only module
-// that knows templates/: files are copied verbatim, `_gitignore` becomes `.gitignore`,
-// package.json gets the app's name and @roll/* dependencies that resolve to this checkout.
+// Scaffolding: copies an app template into a folder. The only module that knows where
+// templates are: this checkout's templates/, or the copy in @roll/cli's tarball. Files are
+// copied verbatim, encoded dotfiles (`_gitignore`) get their dot back, and package.json
+// gets the app's name and @roll/* at this release's version (or, opted in, `file:` links).
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import validateNpmPackageName from 'validate-npm-package-name'
+import { cliVersion } from './command-line.js'
 import { CliError } from './errors.js'
+import { appFileName, templateFiles, withRollDependencies } from './template-files.js'
 
 /** A template's name and its one-line description, as the prompt lists them. */
 export interface Template {
@@ -23,16 +26,24 @@ export const TEMPLATES: readonly Template[] = [
   { name: 'custom-query', description: 'Roll subclass: a Query building dates, 400 on bad input' },
 ]
 
-// cli/src/scaffold.ts and cli/dist/scaffold.js both sit two levels below the checkout.
-const checkoutRoot = fileURLToPath(new URL('../../', import.meta.url))
+// src/scaffold.ts and dist/scaffold.js both sit one level below @roll/cli's folder, which
+// in this checkout sits one level below the checkout's root.
+const packageRoot = fileURLToPath(new URL('../', import.meta.url))
+const checkoutRoot = path.dirname(path.resolve(packageRoot))
 
-/** The folder holding the templates. */
-export const templatesDir = path.join(checkoutRoot, 'templates')
+function isCheckout(): boolean {
+  try {
+    return JSON.parse(readFileSync(path.join(checkoutRoot, 'package.json'), 'utf8')).name === 'roll-monorepo'
+  } catch {
+    return false
+  }
+}
 
-// Files a template folder may hold that never belong in an app.
-const SKIPPED = new Set(['node_modules', 'dist', 'package-lock.json', '.DS_Store'])
-// npm drops .gitignore files from packages, so templates store them under another name.
-const RENAMED: Record<string, string> = { _gitignore: '.gitignore' }
+/** Whether this @roll/cli runs from a Roll checkout (rather than installed from a registry). */
+export const inCheckout = isCheckout()
+
+/** The folder holding the templates: the checkout's own, or the copy packed with @roll/cli. */
+export const templatesDir = inCheckout ? path.join(checkoutRoot, 'templates') : path.join(packageRoot, 'templates')
 
 /** The template called `name`, or a CliError listing the available ones. */
 export function findTemplate(name: string): Template {
@@ -83,22 +94,10 @@ export function summarize(entries: string[], max = 5): string {
   return entries.length > max ? `${shown} and ${entries.length - max} more` : shown
 }
 
-/**
- * The packages of this checkout that an app may depend on, by name, with their folders:
- * an app's `@roll/framework` and `@roll/cli` are rewritten to `file:` links to them.
- */
+/** The checkout's packages an app may link to (`--link`), by name, with their folders. */
 export function checkoutPackages(): Record<string, string> {
-  const packages: Record<string, string> = {}
-  for (const folder of ['framework', 'cli']) {
-    const dir = path.join(checkoutRoot, folder)
-    try {
-      const { name } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }
-      if (name) packages[name] = dir
-    } catch {
-      // Not in a checkout (e.g. a packed @roll/cli): leave the specs as the template has them.
-    }
-  }
-  return packages
+  if (!inCheckout) return {}
+  return { '@roll/framework': path.join(checkoutRoot, 'framework'), '@roll/cli': path.join(checkoutRoot, 'cli') }
 }
 
 /** The package manager that runs us, from `npm_config_user_agent` ("pnpm/9.0.0 npm/? node/v20…"). */
@@ -125,6 +124,11 @@ export interface ScaffoldOptions {
   packageName?: string
   /** Replace the contents of a non-empty folder (`.git` is kept). Default false. */
   force?: boolean
+  /**
+   * Link @roll/* to this checkout's folders (`file:`) instead of the registry's release,
+   * for work on Roll itself. Only from a checkout. Default false.
+   */
+  link?: boolean
 }
 
 /** What `scaffold` wrote. */
@@ -135,6 +139,8 @@ export interface ScaffoldResult {
   files: string[]
   /** The entries removed from a non-empty folder (with `force`). */
   replaced: string[]
+  /** What package.json says for @roll/framework: `^0.1.0`, or `file:` and the folder. */
+  framework: string
 }
 
 const isInside = (root: string, file: string) => {
@@ -142,25 +148,11 @@ const isInside = (root: string, file: string) => {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
 }
 
-async function templateFiles(dir: string, prefix = ''): Promise<string[]> {
-  const files: string[] = []
-  for (const entry of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
-    if (SKIPPED.has(entry.name)) continue
-    const relative = path.join(prefix, entry.name)
-    if (entry.isDirectory()) files.push(...(await templateFiles(dir, relative)))
-    else if (entry.isFile()) files.push(relative)
-  }
-  return files
-}
-
-function appPackageJson(text: string, name: string, local: Record<string, string>): string {
-  const pkg = JSON.parse(text) as Record<string, unknown>
-  pkg.name = name
-  for (const field of ['dependencies', 'devDependencies']) {
-    const deps = pkg[field] as Record<string, string> | undefined
-    for (const dep of Object.keys(deps ?? {})) if (deps && local[dep]) deps[dep] = `file:${local[dep]}`
-  }
-  return `${JSON.stringify(pkg, null, 2)}\n`
+function appPackageJson(text: string, name: string, link: boolean): string {
+  const local = checkoutPackages()
+  const spec = (dep: string) => (link && local[dep] ? `file:${local[dep]}` : `^${cliVersion}`)
+  return `${JSON.stringify(withRollDependencies({ ...JSON.parse(text), name }, spec), null, 2)}
+`
 }
 
 /** The first folder of `dir`'s ancestry (itself included) that does not exist yet, if any. */
@@ -181,8 +173,8 @@ function refuseDangerousForce(root: string): void {
 }
 
 /**
- * Copies `template` into `root`: files verbatim, `_gitignore` renamed, package.json with
- * the app's name and local @roll/* packages. On failure or Ctrl-C nothing is left behind.
+ * Copies `template` into `root`: files verbatim, dotfiles restored, package.json with the
+ * app's name and @roll/* at this release. On failure or Ctrl-C nothing is left behind.
  * @example await scaffold({ root: 'my-app', template: 'basic' })
  */
 export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult> {
@@ -201,10 +193,15 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
     )
   }
   if (replaced.length > 0) refuseDangerousForce(root)
+  if (options.link && !inCheckout) {
+    throw new CliError(
+      '--link links the app to a Roll checkout, and this roll was installed from a registry.',
+      "Run the checkout's own bin, e.g. node path/to/roll/cli/bin/roll.js create my-app --link.",
+    )
+  }
 
   const source = path.join(templatesDir, template.name)
   const files = await templateFiles(source)
-  const local = checkoutPackages()
   const createdFrom = firstMissing(root)
   const written: string[] = []
   // Removes what this call wrote; the replaced entries are gone already.
@@ -222,20 +219,21 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
     await mkdir(root, { recursive: true })
     const names: string[] = []
     for (const file of files) {
-      const name = path.join(path.dirname(file), RENAMED[path.basename(file)] ?? path.basename(file))
+      const name = appFileName(file)
       const target = path.join(root, name)
       // Template names are ours, but a path that escapes root must never be written.
       if (!isInside(root, target)) throw new Error(`template file '${file}' would be written outside '${root}'`)
       await mkdir(path.dirname(target), { recursive: true })
       written.push(target)
       if (name === 'package.json') {
-        await writeFile(target, appPackageJson(await readFile(path.join(source, file), 'utf8'), packageName, local))
+        await writeFile(target, appPackageJson(await readFile(path.join(source, file), 'utf8'), packageName, Boolean(options.link)))
       } else {
         await copyFile(path.join(source, file), target)
       }
       names.push(name.split(path.sep).join('/'))
     }
-    return { root, files: names.sort(), replaced }
+    const framework = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')).dependencies?.['@roll/framework'] ?? ''
+    return { root, files: names.sort(), replaced, framework }
   } catch (error) {
     undo()
     const code = (error as NodeJS.ErrnoException).code

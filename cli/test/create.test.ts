@@ -29,14 +29,25 @@ describe('roll create', () => {
     expect(readFileSync(path.join(app, 'src/app.ts'), 'utf8')).toMatch(/export const app\b/)
   })
 
-  it('points @roll/framework and @roll/cli at the folders of this checkout', async () => {
+  it('writes @roll/framework and @roll/cli at the range of this release, and says which', async () => {
     const cwd = tempDir()
-    await roll(['create', 'my-app', '-t', 'basic'], { cwd })
+    const { stdout } = await roll(['create', 'my-app', '-t', 'basic'], { cwd })
+    const version = readJson(path.join(repoRoot, 'cli/package.json')).version
+    const pkg = readJson(path.join(cwd, 'my-app', 'package.json'))
+    expect(pkg.dependencies['@roll/framework']).toBe(`^${version}`)
+    expect(pkg.devDependencies['@roll/cli']).toBe(`^${version}`)
+    expect(stdout).toContain(`Created my-app from the basic template, with @roll/framework ^${version}:\n`)
+    // Other packages keep the template's ranges.
+    expect(pkg.devDependencies.vitest).toBe(readJson(path.join(repoRoot, 'templates/basic/package.json')).devDependencies.vitest)
+  })
+
+  it('links @roll/framework and @roll/cli to the folders of this checkout with --link', async () => {
+    const cwd = tempDir()
+    const { stdout } = await roll(['create', 'my-app', '-t', 'basic', '--link'], { cwd })
     const pkg = readJson(path.join(cwd, 'my-app', 'package.json'))
     expect(pkg.dependencies['@roll/framework']).toBe(`file:${path.join(repoRoot, 'framework')}`)
     expect(pkg.devDependencies['@roll/cli']).toBe(`file:${path.join(repoRoot, 'cli')}`)
-    // Registry packages keep their ranges.
-    expect(pkg.devDependencies.vitest).toMatch(/^\^/)
+    expect(stdout).toContain(`with @roll/framework file:${path.join(repoRoot, 'framework')}:\n`)
   })
 
   it('copies template files verbatim', async () => {
@@ -46,6 +57,7 @@ describe('roll create', () => {
       expect(readFileSync(path.join(cwd, 'my-app', file), 'utf8')).toBe(readFileSync(path.join(repoRoot, 'templates/auth', file), 'utf8'))
     }
     expect(readFileSync(path.join(cwd, 'my-app/.gitignore'), 'utf8')).toBe(readFileSync(path.join(repoRoot, 'templates/auth/_gitignore'), 'utf8'))
+    expect(readFileSync(path.join(cwd, 'my-app/.env.example'), 'utf8')).toBe(readFileSync(path.join(repoRoot, 'templates/auth/_env.example'), 'utf8'))
   })
 
   it('prints the next steps, without colours when stdout is not a terminal', async () => {
@@ -129,7 +141,7 @@ describe('roll create', () => {
     const env = testEnv({ PATH: `${bin}${path.delimiter}${process.env.PATH}` })
     const { code, stderr } = await roll(['create', 'my-app', '-t', 'basic', '--install'], { cwd, env })
     expect(code).toBe(1)
-    expect(stderr).toContain('roll: npm install failed (exit code 3) in my-app; the app files are in place.')
+    expect(stderr).toBe('roll: npm install failed (exit code 3) in my-app; the app files are in place. Fix the error above, then run npm install there again.\n')
     expect(existsSync(path.join(cwd, 'my-app/package.json'))).toBe(true)
   })
 
@@ -172,7 +184,7 @@ describe('roll create, misused', () => {
     const { code, stdout, stderr } = await roll(['create', 'my-app', '--template', 'bsic'], { cwd })
     expect(code).toBe(1)
     expect(stderr).toBe(
-      "roll: Unknown template 'bsic'. Available: basic, websocket-keepalive, auth, custom-query.\n" +
+      "roll: Unknown template 'bsic'. Available: basic, websocket-keepalive, auth, custom-query. " +
         'Pass one of them to --template, e.g. --template basic.\n',
     )
     expect(stdout).toBe('')
@@ -184,7 +196,7 @@ describe('roll create, misused', () => {
     const { code, stderr } = await roll(['create', 'My App', '--template', 'basic'], { cwd })
     expect(code).toBe(1)
     expect(stderr).toBe(
-      "roll: Invalid package name 'My App' (the folder's name): name can only contain URL-friendly characters.\n" +
+      "roll: Invalid package name 'My App' (the folder's name): name can only contain URL-friendly characters. " +
         'Name the folder like an npm package, e.g. roll create my-app.\n',
     )
     expect(listTree(cwd)).toEqual([])
@@ -206,7 +218,7 @@ describe('roll create, misused', () => {
     const { code, stderr } = await roll(['create', 'my-app', '-t', 'basic'], { cwd })
     expect(code).toBe(1)
     expect(stderr).toBe(
-      "roll: Folder 'my-app' is not empty (notes.txt); nothing was written.\n" +
+      "roll: Folder 'my-app' is not empty (notes.txt); nothing was written. " +
         'Choose a new or empty folder, or pass --force to replace its contents.\n',
     )
     expect(listTree(cwd)).toEqual(['my-app/', 'my-app/notes.txt'])
@@ -218,7 +230,7 @@ describe('roll create, misused', () => {
     writeFileSync(path.join(cwd, 'my-app'), 'a file')
     const { code, stderr } = await roll(['create', 'my-app', '-t', 'basic'], { cwd })
     expect(code).toBe(1)
-    expect(stderr).toMatch(/^roll: '.*my-app' exists and is not a folder\.\n/)
+    expect(stderr).toMatch(/^roll: '.*my-app' exists and is not a folder\. Choose another name for the app folder\.\n$/)
   })
 
   it('names every missing answer when there is no terminal to ask on, without waiting', async () => {
@@ -226,7 +238,7 @@ describe('roll create, misused', () => {
     const { code, stderr } = await roll(['create'], { cwd, timeout: 10_000 })
     expect(code).toBe(1)
     expect(stderr).toBe(
-      'roll: Missing the app folder (first argument) and --template, and no terminal to ask for them.\n' +
+      'roll: Missing the app folder (first argument) and --template, and no terminal to ask for them. ' +
         'Pass them, e.g. roll create my-app --template basic, or --yes for the defaults (roll-app, basic).\n',
     )
     expect(listTree(cwd)).toEqual([])
@@ -236,7 +248,7 @@ describe('roll create, misused', () => {
     const cwd = tempDir()
     const { code, stderr } = await roll(['create', 'my-app'], { cwd })
     expect(code).toBe(1)
-    expect(stderr).toMatch(/^roll: Missing --template, and no terminal to ask for it\.\n/)
+    expect(stderr).toMatch(/^roll: Missing --template, and no terminal to ask for it\. Pass it, e.g\. roll create my-app --template basic, or --yes for the defaults \(roll-app, basic\)\.\n$/)
     expect(listTree(cwd)).toEqual([])
   })
 

@@ -29,6 +29,7 @@ export interface CreateArgs {
   force?: boolean
   install?: boolean
   git?: boolean
+  link?: boolean
   $0?: string
 }
 
@@ -157,9 +158,9 @@ export async function runCreate(args: CreateArgs): Promise<void> {
 
   // 6. Write the files.
   if (existing.length > 0) info(`Replacing the contents of ${dir}: ${summarize(existing, 10)}`)
-  const result = await scaffold({ root, template, packageName, force })
+  const result = await scaffold({ root, template, packageName, force, link: args.link })
   const named = packageName === path.basename(root) ? '' : ` (package ${packageName})`
-  info(`Created ${color.bold(dir)}${named} from the ${color.cyan(template)} template:`)
+  info(`Created ${color.bold(dir)}${named} from the ${color.cyan(template)} template, with @roll/framework ${result.framework}:`)
   for (const file of result.files) console.log(`  ${file}`)
 
   // 7. Optional extras: git, install. Failures here keep the app, which is complete.
@@ -168,7 +169,7 @@ export async function runCreate(args: CreateArgs): Promise<void> {
     if (git.status === 0) info('Initialised a git repository.')
     else info(color.yellow('git init failed (is git installed?); the app is there without a repository.'))
   }
-  if (!(await checkoutBuilt())) {
+  if (args.link && !(await checkoutBuilt())) {
     info(color.yellow("The Roll packages this app links to are not built: run 'npm install' in the Roll checkout first."))
   }
   const cd = path.relative(process.cwd(), root)
@@ -178,7 +179,7 @@ export async function runCreate(args: CreateArgs): Promise<void> {
     if (code !== 0) {
       throw new CliError(
         `${commands.install} failed (exit code ${code}) in ${dir}; the app files are in place.`,
-        `Fix the error above, then run ${commands.install} in ${dir}.`,
+        `Fix the error above, then run ${commands.install} there again.`,
       )
     }
   }
@@ -197,6 +198,7 @@ function options(y: Argv): Argv<CreateArgs> {
     .option('force', { alias: 'f', type: 'boolean', describe: 'Replace the contents of a non-empty folder (.git is kept)' })
     .option('install', { type: 'boolean', describe: 'Install dependencies (--no-install to skip; asked on a terminal, else no)' })
     .option('git', { type: 'boolean', describe: 'Run git init in the new folder (default no)' })
+    .option('link', { type: 'boolean', describe: 'Link @roll/* to this Roll checkout instead of the registry (for work on Roll itself)' })
     .epilog(`Templates:\n${TEMPLATES.map((t) => `  ${t.name.padEnd(20)} ${t.description}`).join('\n')}`) as Argv<CreateArgs>
 }
 
