@@ -51,9 +51,20 @@ export async function startRegistry(timeout = 30_000): Promise<Registry> {
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
   const kill = () => child.kill('SIGKILL')
+  // Interrupted (Ctrl-C, or the runner stopping its worker): the registry goes too, and
+  // then the signal does what it would have done.
+  const onSignal = (signal: NodeJS.Signals) => {
+    kill()
+    rmSync(dir, { recursive: true, force: true })
+    process.kill(process.pid, signal)
+  }
   process.once('exit', kill)
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
   const stop = async () => {
     process.off('exit', kill)
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve))
       child.kill('SIGTERM')
