@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'n
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CliError, scaffold, TEMPLATES as TEMPLATE_LIST } from '../src/index.js'
-import { createRoll, listTree, removeTemps, repoRoot, roll, run, tempDir, testEnv } from '../../test/helpers/create.js'
+import { createRoll, freePort, listTree, removeTemps, repoRoot, roll, run, tempDir, testEnv } from '../../test/helpers/create.js'
 
 afterEach(removeTemps)
 
@@ -144,6 +144,23 @@ describe('roll create', () => {
     expect(stderr).toBe('roll: npm install failed (exit code 3) in my-app; the app files are in place. Fix the error above, then run npm install there again.\n')
     expect(existsSync(path.join(cwd, 'my-app/package.json'))).toBe(true)
   })
+
+  it('scaffolds without a network, and when the install cannot reach the registry says so on one line and keeps the app', async () => {
+    const cwd = tempDir()
+    const closed = await freePort()
+    // A registry nobody listens on, an empty cache, no retries: npm fails at once.
+    const env = testEnv({
+      npm_config_registry: `http://127.0.0.1:${closed}/`,
+      npm_config_cache: path.join(tempDir(), 'cache'),
+      npm_config_fetch_retries: '0',
+      npm_config_userconfig: path.join(cwd, 'no-npmrc'),
+    })
+    const { code, stderr } = await roll(['create', 'my-app', '-t', 'basic', '--install'], { cwd, env, timeout: 60_000 })
+    expect(code).toBe(1)
+    const ours = stderr.split('\n').filter((line) => line.startsWith('roll:'))
+    expect(ours).toEqual([expect.stringMatching(/^roll: npm install failed \(exit code \d+\) in my-app; the app files are in place\. Fix the error above, then run npm install there again\.$/)])
+    expect(listTree(path.join(cwd, 'my-app'))).toEqual(expect.arrayContaining(['.gitignore', 'package.json', 'src/app.ts', 'test/app.test.ts']))
+  }, 70_000)
 
   it('lists the templates with their descriptions in --help', async () => {
     const { code, stdout } = await roll(['create', '--help'], { cwd: tempDir() })
