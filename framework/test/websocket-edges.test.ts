@@ -1,0 +1,261 @@
+// WebSocketConnection's edges, found by mutation testing: the receive queue that stops
+// reading the socket at 64 unread messages and reads again below 32, pongs matched to
+// their pings, the refusals word for word, and 503 once the server is shutting down.
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
+import type { Socket } from 'node:net'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { WebSocket } from 'ws'
+import { Roll, TimeoutError, type WebSocketConnection, type WebSocketHandler } from '@roll/framework'
+import { createClient, createLiveClient, UpgradeRefused, type Client, type LiveClient } from '@roll/framework/testing'
+import { waitUntil } from '../../test/helpers/wait-until.js'
+
+let live: LiveClient | undefined
+let inProcess: Client | undefined
+const sockets: WebSocket[] = []
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.terminate()
+  await live?.close()
+  await inProcess?.close()
+  live = inProcess = undefined
+  vi.restoreAllMocks()
+})
+
+/** Opens a websocket; `onPing` sees every ping, those that come with the handshake included. */
+function open(url: string, options: ConstructorParameters<typeof WebSocket>[2] = {}, onPing?: (ws: WebSocket, data: Buffer) => void): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, options)
+    sockets.push(ws)
+    if (onPing !== undefined) ws.on('ping', (data: Buffer) => onPing(ws, data))
+    ws.once('open', () => resolve(ws))
+    ws.once('error', reject)
+  })
+}
+
+// The close timeout of websocket.ts: a peer that does not answer a close frame is dropped after it.
+const CLOSE_TIMEOUT = 5000
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** 'pong' when the peer's pong is read within `timeout` ms, 'no pong' when it is not. */
+async function pinged(ws: WebSocketConnection, timeout: number): Promise<'pong' | 'no pong'> {
+  try {
+    await ws.ping(undefined, { timeout })
+    return 'pong'
+  } catch (error) {
+    if (error instanceof TimeoutError) return 'no pong'
+    throw error
+  }
+}
+
+const KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
+const UPGRADE = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': KEY, 'Sec-WebSocket-Version': '13' }
+
+interface Answer { status: number; headers: IncomingHttpHeaders; body: string }
+
+function upgradeRequest(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, path, method, headers: { ...UPGRADE, ...headers } })
+    request.on('upgrade', (response, socket: Socket) => {
+      socket.destroy()
+      resolve({ status: response.statusCode!, headers: response.headers, body: '' })
+    })
+    request.on('response', (response) => {
+      let body = ''
+      response.on('data', (chunk: Buffer) => (body += chunk))
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }))
+    })
+    request.on('error', reject)
+    request.end()
+  })
+}
+
+const echo: WebSocketHandler = async (request, ws) => {
+  for await (const message of ws) await ws.send(message)
+}
+
+describe('the receive queue', () => {
+  it('stops reading the socket at 64 unread messages, and reads again once fewer than 32 are left', async () => {
+    const app = new Roll()
+    let release!: () => void
+    const held = new Promise<void>((resolve) => { release = resolve })
+    const steps: string[] = []
+    app.route('/queue', { protocol: 'websocket' }, async (request, ws) => {
+      await held
+      // While the socket is not read, the pong to a ping is not read either.
+      let state: string = 'never paused'
+      for (let attempt = 0; attempt < 20; attempt++) {
+        if ((await pinged(ws, 1000)) === 'no pong') { state = 'paused'; break }
+        await sleep(50)
+      }
+      steps.push(state)
+      if (state !== 'paused') return
+      const messages: unknown[] = []
+      for (let i = 0; i < 32; i++) messages.push(await ws.recv({ timeout: 5000 }))
+      steps.push(`32 left: ${await pinged(ws, 500)}`)
+      messages.push(await ws.recv({ timeout: 5000 }))
+      steps.push(`31 left: ${await pinged(ws, 10_000)}`)
+      for (let i = 0; i < 31 + 10; i++) messages.push(await ws.recv({ timeout: 10_000 }))
+      steps.push(messages.join(' '))
+    })
+    live = await createLiveClient(app)
+    const ws = await open(`${live.wsUrl}/queue`)
+    for (let i = 0; i < 64; i++) ws.send(`m${i}`)
+    await waitUntil('the messages to be sent', () => ws.bufferedAmount === 0)
+    await sleep(300)
+    release()
+    await waitUntil('the handler to see the socket paused', () => steps.length > 0, 30_000)
+    expect(steps[0]).toBe('paused')
+    // Sent while the server does not read: they come once it reads again.
+    for (let i = 64; i < 74; i++) ws.send(`m${i}`)
+    await waitUntil('the handler to read all the messages', () => steps.length === 4, 30_000)
+    expect(steps).toEqual(['paused', '32 left: no pong', '31 left: pong', Array.from({ length: 74 }, (_, i) => `m${i}`).join(' ')])
+  }, 40_000)
+
+  it('close() reads again a socket paused by a full queue, so the peer\'s close frame gets through', async () => {
+    const app = new Roll()
+    let release!: () => void
+    const held = new Promise<void>((resolve) => { release = resolve })
+    const steps: string[] = []
+    app.route('/queue', { protocol: 'websocket' }, async (request, ws) => {
+      await held
+      let state = 'never paused'
+      for (let attempt = 0; attempt < 20; attempt++) {
+        if ((await pinged(ws, 1000)) === 'no pong') { state = 'paused'; break }
+        await sleep(50)
+      }
+      steps.push(state)
+      const start = Date.now()
+      await ws.close(4000, 'enough')
+      // Not read, the peer's answer would wait for the close timeout to drop the socket.
+      steps.push(`closed with ${ws.closeCode} ${Date.now() - start < CLOSE_TIMEOUT - 1000 ? 'before' : 'after'} the close timeout`)
+    })
+    live = await createLiveClient(app)
+    const ws = await open(`${live.wsUrl}/queue`)
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
+    for (let i = 0; i < 64; i++) ws.send(`m${i}`)
+    await waitUntil('the messages to be sent', () => ws.bufferedAmount === 0)
+    await sleep(300)
+    release()
+    expect(await closed).toBe(4000)
+    // The peer answered the close frame: its code, not 1006 after 5 s without an answer.
+    await waitUntil('the handler to be done', () => steps.length === 2, 15_000)
+    expect(steps).toEqual(['paused', 'closed with 4000 before the close timeout'])
+  }, 30_000)
+})
+
+describe('ping() and pongs', () => {
+  it('resolves a ping with its own pong and those sent before it, never with an unknown pong', async () => {
+    const app = new Roll()
+    const outcomes: string[] = []
+    app.route('/ws', { protocol: 'websocket' }, async (request, ws) => {
+      const start = performance.now()
+      const one = ws.ping('one', { timeout: 10_000 })
+      const two = ws.ping('two', { timeout: 10_000 })
+      const three = ws.ping('three', { timeout: 1000 }).then(() => 'pong', (error: Error) => error.name)
+      outcomes.push(await ws.ping('one').then(() => 'resolved', (error: Error) => `${error.constructor.name}: ${error.message}`))
+      const rtt = await one
+      const elapsed = performance.now() - start
+      outcomes.push(`one: ${rtt >= 0 && rtt <= elapsed}`)
+      outcomes.push(`two: ${(await two) >= 0}`)
+      outcomes.push(`three: ${await three}`)
+      // Answered or given up on, a ping's data can be sent again.
+      const again = (data: string) => ws.ping(data, { timeout: 10_000 }).then(() => 'pong', (error: Error) => error.message)
+      outcomes.push(`three again: ${await again('three')}`, `one again: ${await again('one')}`)
+    })
+    live = await createLiveClient(app)
+    const pings: string[] = []
+    await open(`${live.wsUrl}/ws`, { autoPong: false }, (ws, data) => {
+      pings.push(data.toString())
+      if (pings.length === 3) {
+        ws.pong('unknown')
+        ws.pong('two')
+      } else if (pings.length > 3) ws.pong(data)
+    })
+    await waitUntil('the outcomes', () => outcomes.length === 6, 15_000)
+    expect(pings).toEqual(['one', 'two', 'three', 'three', 'one'])
+    expect(outcomes).toEqual([
+      'Error: ping(): a ping with the same data is already waiting for its pong; send other data.',
+      'one: true',
+      'two: true',
+      'three: TimeoutError',
+      'three again: pong',
+      'one again: pong',
+    ])
+  })
+
+  it('sends 4 random bytes when given no data', async () => {
+    const app = new Roll()
+    app.route('/ws', { protocol: 'websocket' }, async (request, ws) => {
+      await ws.ping(undefined, { timeout: 5000 })
+      await ws.ping(undefined, { timeout: 5000 })
+    })
+    live = await createLiveClient(app)
+    const pings: Buffer[] = []
+    const ws = await open(`${live.wsUrl}/ws`, {}, (_, data) => pings.push(data))
+    await new Promise((resolve) => ws.once('close', resolve))
+    expect(pings.map((data) => data.length)).toEqual([4, 4])
+    expect(pings[0].equals(pings[1])).toBe(false)
+  })
+})
+
+describe('refused upgrades, word for word', () => {
+  it('405 to an upgrade that is not a GET, and closes the connection', async () => {
+    const app = new Roll()
+    app.route('/ws', { protocol: 'websocket' }, echo)
+    live = await createLiveClient(app)
+    const answer = await upgradeRequest(live.port, '/ws', {}, 'POST')
+    expect([answer.status, answer.body, answer.headers['connection']]).toEqual([405, 'A websocket upgrade is a GET', 'close'])
+  })
+
+  it('400 to a missing Sec-WebSocket-Key, and 426 naming version 13 to a missing version', async () => {
+    const app = new Roll()
+    app.route('/ws', { protocol: 'websocket' }, echo)
+    live = await createLiveClient(app)
+    const noKey = await upgradeRequest(live.port, '/ws', { 'Sec-WebSocket-Key': '' })
+    expect([noKey.status, noKey.body, noKey.headers['connection']]).toEqual([400, 'Invalid Sec-WebSocket-Key header', 'close'])
+    const old = await upgradeRequest(live.port, '/ws', { 'Sec-WebSocket-Version': '12' })
+    expect([old.status, old.body, old.headers['sec-websocket-version']]).toEqual([426, 'Unsupported Sec-WebSocket-Version: use 13', '13'])
+  })
+
+  it('a key must be 22 base64 characters and "=="', async () => {
+    const app = new Roll()
+    app.route('/ws', { protocol: 'websocket' }, echo)
+    live = await createLiveClient(app)
+    for (const key of [`x${KEY}`, `${KEY}x`, KEY.replace('==', '=A')]) {
+      expect((await upgradeRequest(live.port, '/ws', { 'Sec-WebSocket-Key': key })).status, key).toBe(400)
+    }
+    expect((await upgradeRequest(live.port, '/ws', { 'Sec-WebSocket-Key': 'abc+/0123456789ABCDEFz==' })).status).toBe(101)
+  })
+
+  it('503 "The server is shutting down" to an upgrade once the in-process client is closed', async () => {
+    const app = new Roll()
+    app.route('/ws', { protocol: 'websocket' }, echo)
+    const client = createClient(app)
+    const first = await client.websocket('/ws')
+    await client.close()
+    expect(first.closeCode).toBe(1001)
+    const refused = await client.websocket('/ws').catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(UpgradeRefused)
+    expect(refused).toMatchObject({
+      status: 503, text: 'The server is shutting down', name: 'UpgradeRefused',
+      message: 'The server refused the websocket upgrade with 503: The server is shutting down',
+    })
+  })
+})
+
+describe('the test clients\' websocket()', () => {
+  it('offers no subprotocol when given none, and the in-process close() resolves with no websocket ever opened', async () => {
+    const app = new Roll()
+    const seen: Array<string | undefined> = []
+    app.route('/ws', { protocol: 'websocket', subprotocols: ['v1'] }, async (request, ws) => {
+      seen.push(request.headers['SEC-WEBSOCKET-PROTOCOL'])
+      await ws.send(String(ws.subprotocol))
+    })
+    inProcess = createClient(app)
+    const ws = await inProcess.websocket('/ws')
+    expect([ws.subprotocol, await ws.recv()]).toEqual([null, 'null'])
+    const offered = await inProcess.websocket('/ws', { subprotocols: ['v1'] })
+    expect([offered.subprotocol, await offered.recv()]).toEqual(['v1', 'v1'])
+    expect(seen).toEqual([undefined, 'v1'])
+    await expect(createClient(new Roll()).close()).resolves.toBeUndefined()
+  })
+})
