@@ -52,6 +52,12 @@ describe('appFrom', () => {
     expect(() => appFrom({ app: {}, default: fake() }, 'src/app.ts')).toThrow('but it exports `app`, `default`.')
   })
 
+  it('refuses a null default export, naming it', () => {
+    expect(() => appFrom({ default: null }, 'src/app.ts')).toThrow(new TypeError(
+      `src/app.ts must export a Roll app as \`app\` (or as its default export), but it exports \`default\`. ${hint}`,
+    ))
+  })
+
   it('falls back to the default export when `app` is null', () => {
     const app = fake()
     expect(appFrom({ app: null, default: app }, 'src/app.ts')).toBe(app)
