@@ -7,21 +7,27 @@ import { kindPattern, parsePath, staysInSegment, type PathPart } from './route-p
 export { parsePath, type PathPart } from './route-path.js'
 
 type Vars = Record<string, string>
-/** The values of a segment's placeholders, or null when the segment does not match. */
-type SegmentMatcher = (segment: string) => string[] | null
+/** Writes the values of a segment's placeholders into `values` from `at`; the count after them, or -1 when the segment does not match. */
+type SegmentMatcher = (segment: string, values: string[], at: number) => number
 
 interface Route<T> { index: number; payload: T; names: string[] }
 /** The end of a route whose placeholder may span segments: one regex over the rest of the path. */
 interface Tail<T> { regex: RegExp; groups: number[]; route: Route<T> }
-interface Node<T> {
-  /** The earliest route (registration index) below this node. */
-  min: number
-  statics?: Map<string, Node<T>>
-  patterns?: { key: string; match: SegmentMatcher; node: Node<T> }[]
-  tails?: Tail<T>[]
-  route?: Route<T>
+// Every node has every field from the start: one object shape keeps the lookup's
+// property reads monomorphic, which the JIT makes fast.
+class Node<T> {
+  statics: Map<string, Node<T>> | undefined = undefined
+  /** The one static child, when there is only one: compared in place, without a slice. */
+  only: Node<T> | undefined = undefined
+  onlyText = ''
+  patterns: { key: string; match: SegmentMatcher; node: Node<T> }[] | undefined = undefined
+  tails: Tail<T>[] | undefined = undefined
+  route: Route<T> | undefined = undefined
+  /** `min`: the earliest route (registration index) below this node. */
+  constructor(public min: number) {}
 }
 
+const NONE: never[] = []
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 
 /** A regex of `parts` (anchored), and which group holds each placeholder. */
@@ -75,17 +81,23 @@ function segmentMatcher(path: string, parts: PathPart[]): SegmentMatcher {
     const at = parts.indexOf(placeholders[0])
     const prefix = typeof parts[at - 1] === 'string' ? (parts[at - 1] as string) : ''
     const suffix = typeof parts[at + 1] === 'string' ? (parts[at + 1] as string) : ''
-    if (prefix === '' && suffix === '') return (segment) => (check(segment) ? [segment] : null)
-    return (segment) => {
-      if (segment.length < prefix.length + suffix.length || !segment.startsWith(prefix) || !segment.endsWith(suffix)) return null
+    const store = (value: string, values: string[], at: number) => {
+      values[at] = value
+      return at + 1
+    }
+    if (prefix === '' && suffix === '') return (segment, values, at) => (check(segment) ? store(segment, values, at) : -1)
+    return (segment, values, at) => {
+      if (segment.length < prefix.length + suffix.length || !segment.startsWith(prefix) || !segment.endsWith(suffix)) return -1
       const value = segment.slice(prefix.length, segment.length - suffix.length)
-      return check(value) ? [value] : null
+      return check(value) ? store(value, values, at) : -1
     }
   }
   const { regex, groups } = partsRegex(path, parts)
-  return (segment) => {
+  return (segment, values, at) => {
     const found = regex.exec(segment)
-    return found === null ? null : groups.map((group) => found[group])
+    if (found === null) return -1
+    for (const group of groups) values[at++] = found[group]
+    return at
   }
 }
 
@@ -102,17 +114,6 @@ function segments(parts: PathPart[]): PathPart[][] {
   return result
 }
 
-// What one lookup has found so far.
-interface Search<T> {
-  path: string
-  /** An exact static route beats a placeholder that only matches empty. */
-  exact: boolean
-  best: Route<T> | undefined
-  bestIndex: number
-  bestValues: string[]
-  values: string[]
-}
-
 /** What `Roll` needs of a router (its `Router` field): the contract `Router` meets, for a router of your own. */
 export interface RouterLike<T extends object> {
   /** Registers `path` with `payload`, or merges `payload` into the route already there; returns the route's payload. */
@@ -125,7 +126,7 @@ export interface RouterLike<T extends object> {
 export class Router<T extends object> implements RouterLike<T> {
   #byPath = new Map<string, Route<T>>()
   #static = new Map<string, Route<T>>()
-  #root: Node<T> = { min: Infinity }
+  #root = new Node<T>(Infinity)
 
   /** Registers `path` with `payload`, or merges `payload` into the route already there; returns the route's payload. */
   add(path: string, payload: T): T {
@@ -159,7 +160,9 @@ export class Router<T extends object> implements RouterLike<T> {
   #staticChild(node: Node<T>, text: string, route: Route<T>): Node<T> {
     const statics = (node.statics ??= new Map())
     let child = statics.get(text)
-    if (!child) statics.set(text, (child = { min: route.index }))
+    if (!child) statics.set(text, (child = new Node(route.index)))
+    node.only = statics.size === 1 ? child : undefined
+    node.onlyText = statics.size === 1 ? text : ''
     return child
   }
 
@@ -168,55 +171,76 @@ export class Router<T extends object> implements RouterLike<T> {
     const key = JSON.stringify(piece.map((part) => (typeof part === 'string' ? part : { kind: part.kind })))
     const patterns = (node.patterns ??= [])
     let edge = patterns.find((candidate) => candidate.key === key)
-    if (!edge) patterns.push((edge = { key, match: segmentMatcher(path, piece), node: { min: route.index } }))
+    if (!edge) patterns.push((edge = { key, match: segmentMatcher(path, piece), node: new Node<T>(route.index) }))
     return edge.node
   }
+
+  // The state of one lookup (match is synchronous): the path, the best route found so
+  // far with its values, and the placeholders' values on the branch being visited (the
+  // first `count` of `#values`, overwritten as the search goes back up).
+  #path = ''
+  #exact = false
+  #best: Route<T> | undefined
+  #bestIndex = Infinity
+  #bestValues: string[] = []
+  #values: string[] = []
 
   /** The first registered route that matches `path`, with its placeholders; `null` if none. */
   match(path: string): { payload: T; vars: Vars } | null {
     const exact = this.#static.get(path)
-    const search: Search<T> = { path, exact: exact !== undefined, best: undefined, bestIndex: exact ? exact.index : Infinity, bestValues: [], values: [] }
-    if (this.#root.min < search.bestIndex) this.#visit(this.#root, 0, search)
-    const { best } = search
+    this.#path = path
+    this.#exact = exact !== undefined
+    this.#best = undefined
+    this.#bestIndex = exact ? exact.index : Infinity
+    if (this.#root.min < this.#bestIndex) this.#visit(this.#root, 0, 0)
+    const best = this.#best as Route<T> | undefined // set by #visit
     if (best === undefined) return exact ? { payload: exact.payload, vars: {} } : null
     const vars: Vars = {}
-    for (let i = 0; i < best.names.length; i++) vars[best.names[i]] = search.bestValues[i]
+    for (let i = 0; i < best.names.length; i++) vars[best.names[i]] = this.#bestValues[i]
     return { payload: best.payload, vars }
   }
 
   // `start`: where the next segment of the path starts, or -1 when none is left.
-  #visit(node: Node<T>, start: number, search: Search<T>): void {
-    const { path, values } = search
+  #visit(node: Node<T>, start: number, count: number): void {
     if (start === -1) {
-      if (node.route && node.route.index < search.bestIndex) this.#found(node.route, values, search)
+      if (node.route && node.route.index < this.#bestIndex) this.#found(node.route, count)
       return
     }
+    const path = this.#path
     const slash = path.indexOf('/', start)
-    const segment = slash === -1 ? path.slice(start) : path.slice(start, slash)
+    const end = slash === -1 ? path.length : slash
     const next = slash === -1 ? -1 : slash + 1
-    const child = node.statics?.get(segment)
-    if (child && child.min < search.bestIndex) this.#visit(child, next, search)
-    for (const edge of node.patterns ?? []) {
-      if (edge.node.min >= search.bestIndex) continue
-      const captured = edge.match(segment)
-      if (captured === null) continue
-      values.push(...captured)
-      this.#visit(edge.node, next, search)
-      values.length -= captured.length
+    const { only } = node
+    if (only) {
+      if (only.min < this.#bestIndex && end - start === node.onlyText.length && path.startsWith(node.onlyText, start)) this.#visit(only, next, count)
+    } else if (node.statics) {
+      const child = node.statics.get(path.slice(start, end))
+      if (child && child.min < this.#bestIndex) this.#visit(child, next, count)
     }
-    for (const tail of node.tails ?? []) {
-      if (tail.route.index >= search.bestIndex) continue
+    if (node.patterns === undefined && node.tails === undefined) return
+    const segment = path.slice(start, end)
+    for (const edge of node.patterns ?? NONE) {
+      if (edge.node.min >= this.#bestIndex) continue
+      const after = edge.match(segment, this.#values, count)
+      if (after !== -1) this.#visit(edge.node, next, after)
+    }
+    for (const tail of node.tails ?? NONE) {
+      if (tail.route.index >= this.#bestIndex) continue
       const found = tail.regex.exec(start === 0 ? path : path.slice(start))
-      if (found) this.#found(tail.route, [...values, ...tail.groups.map((group) => found[group])], search)
+      if (found === null) continue
+      let after = count
+      for (const group of tail.groups) this.#values[after++] = found[group]
+      this.#found(tail.route, after)
     }
   }
 
-  #found(route: Route<T>, values: string[], search: Search<T>): void {
+  #found(route: Route<T>, count: number): void {
+    const values = this.#values
     // An exact static route beats a placeholder that only matches empty (`/hello/` against
     // `/hello/{name}`), as in Roll's router, where the static path is a node of its own.
-    if (search.exact && values.includes('')) return
-    search.best = route
-    search.bestIndex = route.index
-    search.bestValues = values.slice()
+    if (this.#exact) for (let i = 0; i < count; i++) if (values[i] === '') return
+    this.#best = route
+    this.#bestIndex = route.index
+    for (let i = 0; i < count; i++) this.#bestValues[i] = values[i]
   }
 }
