@@ -7,8 +7,6 @@ import { kindPattern, parsePath, staysInSegment, type PathPart } from './route-p
 export { parsePath, type PathPart } from './route-path.js'
 
 type Vars = Record<string, string>
-/** Writes the values of a segment's placeholders into `values` from `at`; the count after them, or -1 when the segment does not match. */
-type SegmentMatcher = (segment: string, values: string[], at: number) => number
 
 interface Route<T> { index: number; payload: T; names: string[] }
 /** The end of a route whose placeholder may span segments: one regex over the rest of the path. */
@@ -20,7 +18,7 @@ class Node<T> {
   /** The one static child, when there is only one: compared in place, without a slice. */
   only: Node<T> | undefined = undefined
   onlyText = ''
-  patterns: { key: string; match: SegmentMatcher; node: Node<T> }[] | undefined = undefined
+  patterns: Edge<T>[] | undefined = undefined
   tails: Tail<T>[] | undefined = undefined
   route: Route<T> | undefined = undefined
   /** `min`: the earliest route (registration index) below this node. */
@@ -56,8 +54,10 @@ const isDigits = (text: string) => {
   }
   return text.length > 0
 }
-// Letters and digits beyond ASCII need Unicode tables: only then a regex runs.
-const wordCheck = (digits: boolean, unicode: RegExp) => (text: string) => {
+const ALNUM = /^[\p{L}\p{N}]+$/u
+const ALPHA = /^\p{L}+$/u
+// Letters (and digits) beyond ASCII need Unicode tables: only then a regex runs.
+const isWord = (text: string, digits: boolean, unicode: RegExp) => {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
     const ascii = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (digits && code >= 48 && code <= 57)
@@ -65,39 +65,55 @@ const wordCheck = (digits: boolean, unicode: RegExp) => (text: string) => {
   }
   return text.length > 0
 }
-// Within one segment (no '/' in it), what each named kind accepts, without a regex.
-const CHECKS: Record<string, (value: string) => boolean> = {
-  string: () => true,
-  digit: isDigits,
-  alnum: wordCheck(true, /^[\p{L}\p{N}]+$/u),
-  alpha: wordCheck(false, /^\p{L}+$/u),
-}
+// How an edge checks its segment: the named kinds, alone in it, without a regex.
+const enum Check { String, Digit, Alnum, Alpha, Regex }
+const CHECKS: Record<string, Check> = { string: Check.String, digit: Check.Digit, alnum: Check.Alnum, alpha: Check.Alpha }
 
-/** A matcher of one segment made of literal text and placeholders that stay in it. */
-function segmentMatcher(path: string, parts: PathPart[]): SegmentMatcher {
-  const placeholders = parts.filter((part) => typeof part !== 'string')
-  const check = placeholders.length === 1 && Object.hasOwn(CHECKS, placeholders[0].kind) ? CHECKS[placeholders[0].kind] : undefined
-  if (check) {
-    const at = parts.indexOf(placeholders[0])
-    const prefix = typeof parts[at - 1] === 'string' ? (parts[at - 1] as string) : ''
-    const suffix = typeof parts[at + 1] === 'string' ? (parts[at + 1] as string) : ''
-    const store = (value: string, values: string[], at: number) => {
-      values[at] = value
-      return at + 1
-    }
-    if (prefix === '' && suffix === '') return (segment, values, at) => (check(segment) ? store(segment, values, at) : -1)
-    return (segment, values, at) => {
-      if (segment.length < prefix.length + suffix.length || !segment.startsWith(prefix) || !segment.endsWith(suffix)) return -1
-      const value = segment.slice(prefix.length, segment.length - suffix.length)
-      return check(value) ? store(value, values, at) : -1
+/**
+ * A branch for one segment made of literal text and placeholders that stay in it. One
+ * class with a switch, rather than a closure per kind, keeps the lookup's calls monomorphic.
+ */
+class Edge<T> {
+  readonly node: Node<T>
+  check = Check.Regex
+  prefix = ''
+  suffix = ''
+  regex: RegExp | undefined = undefined
+  groups: number[] = []
+
+  constructor(readonly key: string, path: string, parts: PathPart[], min: number) {
+    this.node = new Node(min)
+    const placeholders = parts.filter((part) => typeof part !== 'string')
+    if (placeholders.length === 1 && Object.hasOwn(CHECKS, placeholders[0].kind)) {
+      const at = parts.indexOf(placeholders[0])
+      this.check = CHECKS[placeholders[0].kind]
+      this.prefix = typeof parts[at - 1] === 'string' ? (parts[at - 1] as string) : ''
+      this.suffix = typeof parts[at + 1] === 'string' ? (parts[at + 1] as string) : ''
+    } else {
+      ;({ regex: this.regex, groups: this.groups } = partsRegex(path, parts))
     }
   }
-  const { regex, groups } = partsRegex(path, parts)
-  return (segment, values, at) => {
-    const found = regex.exec(segment)
-    if (found === null) return -1
-    for (const group of groups) values[at++] = found[group]
-    return at
+
+  /** Writes the segment's placeholder values into `values` from `at`; the count after them, or -1 when it does not match. */
+  match(segment: string, values: string[], at: number): number {
+    if (this.check === Check.Regex) {
+      const found = this.regex!.exec(segment)
+      if (found === null) return -1
+      for (const group of this.groups) values[at++] = found[group]
+      return at
+    }
+    let value = segment
+    if (this.prefix !== '' || this.suffix !== '') {
+      if (segment.length < this.prefix.length + this.suffix.length || !segment.startsWith(this.prefix) || !segment.endsWith(this.suffix)) return -1
+      value = segment.slice(this.prefix.length, segment.length - this.suffix.length)
+    }
+    switch (this.check) {
+      case Check.Digit: if (!isDigits(value)) return -1; break
+      case Check.Alnum: if (!isWord(value, true, ALNUM)) return -1; break
+      case Check.Alpha: if (!isWord(value, false, ALPHA)) return -1; break
+    }
+    values[at] = value
+    return at + 1
   }
 }
 
@@ -171,7 +187,7 @@ export class Router<T extends object> implements RouterLike<T> {
     const key = JSON.stringify(piece.map((part) => (typeof part === 'string' ? part : { kind: part.kind })))
     const patterns = (node.patterns ??= [])
     let edge = patterns.find((candidate) => candidate.key === key)
-    if (!edge) patterns.push((edge = { key, match: segmentMatcher(path, piece), node: new Node<T>(route.index) }))
+    if (!edge) patterns.push((edge = new Edge(key, path, piece, route.index)))
     return edge.node
   }
 
