@@ -226,19 +226,23 @@ export class Router<T extends object> implements RouterLike<T> {
     const slash = path.indexOf('/', start)
     const end = slash === -1 ? path.length : slash
     const next = slash === -1 ? -1 : slash + 1
-    const { only } = node
-    if (only) {
+    const { only, patterns } = node
+    if (only !== undefined) {
       if (only.min < this.#bestIndex && end - start === node.onlyText.length && path.startsWith(node.onlyText, start)) this.#visit(only, next, count)
-    } else if (node.statics) {
-      const child = node.statics.get(path.slice(start, end))
-      if (child && child.min < this.#bestIndex) this.#visit(child, next, count)
+      if (patterns === undefined && node.tails === undefined) return
     }
-    if (node.patterns === undefined && node.tails === undefined) return
     const segment = path.slice(start, end)
-    for (const edge of node.patterns ?? NONE) {
-      if (edge.node.min >= this.#bestIndex) continue
-      const after = edge.match(segment, this.#values, count)
-      if (after !== -1) this.#visit(edge.node, next, after)
+    if (only === undefined && node.statics !== undefined) {
+      const child = node.statics.get(segment)
+      if (child !== undefined && child.min < this.#bestIndex) this.#visit(child, next, count)
+    }
+    if (patterns !== undefined) {
+      for (let i = 0; i < patterns.length; i++) {
+        const edge = patterns[i]
+        if (edge.node.min >= this.#bestIndex) continue
+        const after = edge.match(segment, this.#values, count)
+        if (after !== -1) this.#visit(edge.node, next, after)
+      }
     }
     for (const tail of node.tails ?? NONE) {
       if (tail.route.index >= this.#bestIndex) continue
