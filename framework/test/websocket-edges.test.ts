@@ -258,4 +258,26 @@ describe('the test clients\' websocket()', () => {
     expect(seen).toEqual([undefined, 'v1'])
     await expect(createClient(new Roll()).close()).resolves.toBeUndefined()
   })
+
+  it('in process, closes as promptly as over a socket, whichever side closes first', async () => {
+    const app = new Roll()
+    const disconnects: Array<number | undefined> = []
+    app.listen('websocket_disconnect', (request, ws) => { disconnects.push(ws.closeCode) })
+    app.route('/bye', { protocol: 'websocket' }, async (request, ws) => { await ws.send('bye') })
+    app.route('/echo', { protocol: 'websocket' }, echo)
+    inProcess = createClient(app)
+    const start = Date.now()
+    const bye = await inProcess.websocket('/bye')
+    const messages: unknown[] = []
+    for await (const message of bye) messages.push(message)
+    expect([messages, bye.closeCode]).toEqual([['bye'], 1000])
+    const echoing = await inProcess.websocket('/echo')
+    await echoing.send('hi')
+    expect(await echoing.recv()).toBe('hi')
+    await echoing.close(4000, 'done')
+    await waitUntil('both handlers to end', () => disconnects.length === 2, 10_000)
+    expect([echoing.closeCode, disconnects]).toEqual([4000, [1000, 4000]])
+    // Each end of the in-memory pair sees the other end: no close handshake waits for its timeout.
+    expect(Date.now() - start).toBeLessThan(CLOSE_TIMEOUT - 1000)
+  })
 })
