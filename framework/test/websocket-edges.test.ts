@@ -281,3 +281,95 @@ describe('the test clients\' websocket()', () => {
     expect(Date.now() - start).toBeLessThan(CLOSE_TIMEOUT - 1000)
   })
 })
+
+describe('WebSocketConnection, word for word', () => {
+  it('names its errors: ConnectionClosed with and without a reason, TimeoutError of recv() and ping(), RangeError of a bad timeout', async () => {
+    const app = new Roll()
+    const seen: string[] = []
+    const describe = (error: Error) => `${error.name}: ${error.message}`
+    app.route('/ws', { protocol: 'websocket' }, async (request, ws) => {
+      seen.push(`before: ${ws.closeCode} ${ws.closeReason}`)
+      for (const timeout of [Number.NaN, -0.5]) {
+        try { void ws.recv({ timeout }) } catch (error) { seen.push(describe(error as Error)) }
+        await ws.ping('x', { timeout }).catch((error: Error) => seen.push(describe(error)))
+      }
+      // 0 ms is a timeout, not a mistake.
+      seen.push(describe(await ws.recv({ timeout: 0 }).catch((error: Error) => error) as Error))
+      seen.push(describe(await ws.ping('late', { timeout: 0 }).catch((error: Error) => error) as Error))
+      await ws.send('asked')
+      seen.push(describe(await ws.recv().catch((error: Error) => error) as Error))
+      seen.push(`after: ${ws.closeCode} ${ws.closeReason}`)
+    })
+    live = await createLiveClient(app)
+    const ws = await open(`${live.wsUrl}/ws`, { autoPong: false })
+    await new Promise((resolve) => ws.once('message', resolve))
+    ws.close(4001)
+    await waitUntil('the handler to end', () => seen.length === 9, 10_000)
+    expect(seen).toEqual([
+      'before: undefined undefined',
+      'RangeError: recv(): timeout must be a number of milliseconds ≥ 0, got NaN.',
+      'RangeError: ping(): timeout must be a number of milliseconds ≥ 0, got NaN.',
+      'RangeError: recv(): timeout must be a number of milliseconds ≥ 0, got -0.5.',
+      'RangeError: ping(): timeout must be a number of milliseconds ≥ 0, got -0.5.',
+      'TimeoutError: recv() timed out after 0 ms',
+      'TimeoutError: ping() timed out after 0 ms',
+      'ConnectionClosed: WebSocket connection closed with code 4001',
+      'after: 4001 ',
+    ])
+  })
+
+  it('ConnectionClosed names the reason when there is one', async () => {
+    const app = new Roll()
+    const seen: string[] = []
+    app.route('/ws', { protocol: 'websocket' }, async (request, ws) => {
+      const error = await ws.recv().catch((reason: Error) => reason) as Error
+      seen.push(`${error.name}: ${error.message}`, `${ws.closeCode} ${ws.closeReason}`)
+    })
+    live = await createLiveClient(app)
+    const ws = await open(`${live.wsUrl}/ws`)
+    ws.close(4002, 'gone fishing')
+    await waitUntil('the handler to end', () => seen.length === 2, 10_000)
+    expect(seen).toEqual(['ConnectionClosed: WebSocket connection closed with code 4002 (gone fishing)', '4002 gone fishing'])
+  })
+
+  it('accepts Upgrade: WebSocket in any case, and gives the handler an empty body', async () => {
+    const app = new Roll()
+    const bodies: unknown[] = []
+    app.route('/ws', { protocol: 'websocket' }, (request) => { bodies.push(request.body) })
+    live = await createLiveClient(app)
+    expect((await upgradeRequest(live.port, '/ws', { Upgrade: 'WebSocket' })).status).toBe(101)
+    await waitUntil('the handler', () => bodies.length === 1)
+    expect(bodies).toEqual([Buffer.alloc(0)])
+  })
+
+  it('a ConnectionClosed escaping the handler is no error: no error event, no log line, no 1011', async () => {
+    const app = new Roll()
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const errorEvents = vi.fn()
+    const disconnects: Array<number | undefined> = []
+    app.listen('error', errorEvents)
+    app.listen('websocket_disconnect', (request, ws) => { disconnects.push(ws.closeCode) })
+    app.route('/ws', { protocol: 'websocket' }, async (request, ws) => {
+      await ws.recv()
+    })
+    live = await createLiveClient(app)
+    const ws = await open(`${live.wsUrl}/ws`)
+    ws.close(4003)
+    await waitUntil('the disconnect', () => disconnects.length === 1, 10_000)
+    expect(disconnects).toEqual([4003])
+    expect(errorEvents).not.toHaveBeenCalled()
+    expect(errors).not.toHaveBeenCalled()
+  })
+
+  it('logs a websocket_disconnect listener that throws, as an unexpected 500', async () => {
+    const app = new Roll()
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    app.listen('websocket_disconnect', () => { throw new Error('cleanup failed') })
+    app.route('/ws', { protocol: 'websocket' }, () => {})
+    live = await createLiveClient(app)
+    await open(`${live.wsUrl}/ws?room=1`)
+    await waitUntil('the log line', () => errors.mock.calls.length > 0, 10_000)
+    expect(errors.mock.calls).toEqual([['[roll] GET /ws?room=1 failed with 500 Internal Server Error: Error: cleanup failed']])
+  })
+})
+
