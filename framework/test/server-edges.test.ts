@@ -269,3 +269,83 @@ describe('streamed bodies whose client goes away', () => {
     expect(counter.pulls - last).toBeLessThanOrEqual(1)
   }, 20_000)
 })
+
+describe('writing bodies on the wire', () => {
+  it('leaves no listener behind while it waits for the socket to drain, chunk after chunk', async () => {
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => { warnings.push(`${warning.name}: ${warning.message}`) }
+    process.on('warning', onWarning)
+    try {
+      const app = new Roll()
+      app.route('/stream', (request, response) => {
+        response.body = (async function* () {
+          for (let i = 0; i < 64; i++) yield Buffer.alloc(256 * 1024, 'w')
+        })()
+      })
+      served = await serve(app, { port: 0 })
+      const connection = await rawConnection(served.port)
+      connection.socket.write(get('/stream', 'Connection: close\r\n'))
+      const answer = await connection.closed(20_000)
+      expect(answer.split('w'.repeat(256 * 1024)).length - 1).toBe(64)
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings.filter((warning) => warning.startsWith('MaxListenersExceededWarning'))).toEqual([])
+    } finally {
+      process.off('warning', onWarning)
+    }
+  }, 30_000)
+
+  it('sends what a body stream yields that is neither text nor bytes as text', async () => {
+    const app = new Roll()
+    app.route('/stream', (request, response) => {
+      response.body = (async function* () { yield 42; yield { toString: () => ' and more' } })()
+    })
+    served = await serve(app, { port: 0 })
+    expect(parse(await rawExchange(served.port, get('/stream', 'Connection: close\r\n'))).body).toBe('42 and more')
+  })
+
+  it('swallows a failing return() of a body whose client left', async () => {
+    const unhandled = vi.fn()
+    process.on('unhandledRejection', unhandled)
+    try {
+      const app = new Roll()
+      let returned = false
+      app.route('/stream', (request, response) => {
+        response.body = {
+          [Symbol.asyncIterator]: () => ({
+            next: async () => {
+              await new Promise((resolve) => setTimeout(resolve, 5))
+              return { value: 'tick\n', done: false }
+            },
+            return: async () => {
+              returned = true
+              throw new Error('could not close the cursor')
+            },
+          }),
+        }
+      })
+      served = await serve(app, { port: 0 })
+      const connection = await rawConnection(served.port)
+      connection.socket.write(get('/stream'))
+      await connection.waitFor('tick')
+      connection.socket.destroy()
+      await waitUntil('return() to be called', () => returned, 5000)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(unhandled).not.toHaveBeenCalled()
+    } finally {
+      process.off('unhandledRejection', unhandled)
+    }
+  })
+
+  it('answers the last-resort 500 with its own headers, and closes the connection', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const app = new Roll()
+    app.route('/split', (request, response) => { response.headers['X-Injected'] = 'a\r\nb' })
+    served = await serve(app, { port: 0 })
+    const answer = parse(await rawExchange(served.port, get('/split')))
+    // Only the code: the phrase is the one of the refused writeHead (Node kept 'OK').
+    expect(answer.statusLine).toMatch(/^HTTP\/1\.1 500 /)
+    expect([answer.headers['content-type'], answer.headers['content-length'], answer.headers['connection'], answer.body])
+      .toEqual([TEXT, '21', 'close', 'Internal Server Error'])
+  })
+})
+
