@@ -127,6 +127,8 @@ describe('createBundleFolder', () => {
       expect(readdirSync(folder.path).sort()).toEqual(['app-10.mjs', 'app-3.mjs.map', 'framework.mjs', 'preload.mjs', 'xapp-1.mjs'])
       folder.writeBundle(11, new TextEncoder().encode('11'))
       expect(readdirSync(folder.path).filter((name) => /^app-\d+\.mjs$/.test(name)).sort()).toEqual(['app-10.mjs', 'app-11.mjs'])
+      folder.writeBundle(12, new TextEncoder().encode('12'))
+      expect(readdirSync(folder.path).filter((name) => /^app-\d+\.mjs$/.test(name)).sort()).toEqual(['app-11.mjs', 'app-12.mjs'])
     } finally {
       folder.remove()
     }

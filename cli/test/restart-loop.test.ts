@@ -317,6 +317,17 @@ describe('listenForRs', () => {
     stop()
   })
 
+  it('reads stdin as lines, not as a terminal (no raw mode, so Ctrl-C stays a signal)', async () => {
+    const setRawMode = vi.fn()
+    Object.assign(input, { isTTY: true, setRawMode })
+    const onRs = vi.fn()
+    const stop = listenForRs(onRs)
+    await lines('rs\n')
+    expect(onRs).toHaveBeenCalledTimes(1)
+    expect(setRawMode).not.toHaveBeenCalled()
+    stop()
+  })
+
   it('stops listening, and pauses stdin, when told to', async () => {
     const onRs = vi.fn()
     const pause = vi.spyOn(input, 'pause')

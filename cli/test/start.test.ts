@@ -98,6 +98,32 @@ describe('roll start', () => {
     expect(command.describe).toBe('Serve the built app (dist/server.mjs) with N worker processes')
   })
 
+  it('takes its options through yargs: one worker and dist/server.mjs by default', async () => {
+    const { start: command } = await import('../src/commands/start.js')
+    const { runCommandLine } = await import('../src/command-line.js')
+    const errors: unknown[][] = []
+    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args))
+    const root = tempDir('roll-start-')
+    vi.spyOn(process, 'cwd').mockReturnValue(root)
+    expect(await runCommandLine('roll', ['start'], (cli) => cli.command(command))).toBe(1)
+    expect(errors).toEqual([[`roll: Cannot find ${path.join('dist', 'server.mjs')}. Build the app first: roll build (or pass --bundle <file>).`]])
+    appWithBundle()
+    const withBundle = appWithBundle('out/x.mjs')
+    vi.spyOn(process, 'cwd').mockReturnValue(withBundle)
+    void runCommandLine('roll', ['start', '--bundle', 'out/x.mjs', '--port', '8080', '--host', 'localhost'], (cli) => cli.command(command))
+    await vi.waitFor(() => expect(cluster.fork).toHaveBeenCalledTimes(1), { timeout: 5_000, interval: 5 })
+    expect(cluster.workers[0]!.env).toStrictEqual({ PORT: '8080', HOST: 'localhost' })
+    expect(cluster.setupPrimary.mock.calls[0]![0].exec).toBe(path.join(withBundle, 'out/x.mjs'))
+  })
+
+  it('takes --workers through yargs', async () => {
+    const { start: command } = await import('../src/commands/start.js')
+    const { runCommandLine } = await import('../src/command-line.js')
+    vi.spyOn(process, 'cwd').mockReturnValue(appWithBundle())
+    void runCommandLine('roll', ['start', '--workers', '3'], (cli) => cli.command(command))
+    await vi.waitFor(() => expect(cluster.fork).toHaveBeenCalledTimes(3), { timeout: 5_000, interval: 5 })
+  })
+
   it('refuses a missing bundle, naming it relative to the app', async () => {
     const root = tempDir('roll-start-')
     const { done } = await start(root, { bundle: 'out/app.mjs' })
@@ -126,7 +152,8 @@ describe('roll start', () => {
 
   it('leaves PORT and HOST to the environment when not given', async () => {
     await start(appWithBundle())
-    expect(cluster.workers[0]!.env).toEqual({})
+    expect(cluster.workers[0]!.env).toStrictEqual({})
+    expect(Object.keys(cluster.workers[0]!.env)).toEqual([])
   })
 
   it('says where it serves once every worker listens', async () => {
@@ -268,6 +295,10 @@ describe('roll start', () => {
   it('drains a worker that stops listening on its own at once, the others going on', async () => {
     await start(appWithBundle(), { workers: '2' })
     const [first, second] = cluster.workers
+    // The app's own messages are not roll's.
+    cluster.emit('message', first, 'app message')
+    cluster.emit('message', first, { type: STOPPED_LISTENING })
+    expect(first!.send).not.toHaveBeenCalled()
     cluster.emit('message', first, STOPPED_LISTENING)
     expect(first!.send).toHaveBeenCalledWith(DRAIN)
     expect(second!.send).not.toHaveBeenCalled()
