@@ -2,10 +2,10 @@
 // reading the socket at 64 unread messages and reads again below 32, pongs matched to
 // their pings, the refusals word for word, and 503 once the server is shutting down.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
-import type { Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
-import { Roll, TimeoutError, type WebSocketConnection, type WebSocketHandler } from '@roll/framework'
+import { Roll, serve, TimeoutError, type WebSocketConnection, type WebSocketHandler } from '@roll/framework'
 import { createClient, createLiveClient, UpgradeRefused, type Client, type LiveClient } from '@roll/framework/testing'
 import { waitUntil } from '../../test/helpers/wait-until.js'
 
@@ -370,6 +370,53 @@ describe('WebSocketConnection, word for word', () => {
     await open(`${live.wsUrl}/ws?room=1`)
     await waitUntil('the log line', () => errors.mock.calls.length > 0, 10_000)
     expect(errors.mock.calls).toEqual([['[roll] GET /ws?room=1 failed with 500 Internal Server Error: Error: cleanup failed']])
+  })
+})
+
+describe('the server side of websockets', () => {
+  it('survives a client that resets the connection while its upgrade is being answered, accepted or refused', async () => {
+    const app = new Roll()
+    let waiting = 0
+    app.listen('headers', async () => {
+      waiting++
+      await sleep(200)
+    })
+    app.route('/ws', { protocol: 'websocket' }, echo)
+    live = await createLiveClient(app)
+    for (const path of ['/ws', '/nowhere']) {
+      const before = waiting
+      const socket = connect(live.port, '127.0.0.1')
+      socket.on('error', () => {})
+      await new Promise((resolve) => socket.once('connect', resolve))
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: t\r\n${Object.entries(UPGRADE).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`)
+      await waitUntil('the headers listener', () => waiting > before)
+      socket.resetAndDestroy()
+      await sleep(400)
+    }
+    const ws = await live.websocket('/ws')
+    await ws.send('still here')
+    expect(await ws.recv()).toBe('still here')
+    await ws.close()
+  })
+
+  it('server.close() calls back with no callback given, and with the error of a server not running', async () => {
+    const server = await serve(new Roll(), { port: 0 })
+    const errors: Array<string | undefined> = []
+    const first = new Promise<void>((resolve) => server.server.close((error) => { errors.push(error === undefined ? undefined : (error as { code?: string }).code); resolve() }))
+    const second = new Promise<void>((resolve) => server.server.close((error) => { errors.push((error as { code?: string } | undefined)?.code); resolve() }))
+    await Promise.all([first, second])
+    expect(errors.sort()).toEqual(['ERR_SERVER_NOT_RUNNING', undefined])
+    const unhandled = vi.fn()
+    process.on('unhandledRejection', unhandled)
+    try {
+      const other = await serve(new Roll(), { port: 0 })
+      other.server.close()
+      await new Promise((resolve) => other.server.once('close', resolve))
+      await sleep(100)
+      expect(unhandled).not.toHaveBeenCalled()
+    } finally {
+      process.off('unhandledRejection', unhandled)
+    }
   })
 })
 
