@@ -7,7 +7,7 @@ export type PathPart = string | { name: string; kind: string }
 // Kinds of placeholder. `string` (the default) and `any` may match an empty string,
 // so that `/foo/{id}` matches `/foo/` with `id: ''`, as Roll's router does.
 const KINDS: Record<string, string> = {
-  string: '[^/]*', digit: '[0-9]+', alnum: '[\\p{L}\\p{N}]+', alpha: '\\p{L}+', path: '.+', any: '.*',
+  string: '[^/]*', digit: '[0-9]+', alnum: '[\\p{L}\\p{N}]+', alpha: '\\p{L}+', path: '[^]+', any: '[^]*',
 }
 const NAME = /^[A-Za-z_$][\w$]*$/
 

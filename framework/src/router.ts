@@ -10,14 +10,26 @@ type Vars = Record<string, string>
 
 interface Route<T> { index: number; payload: T; names: string[] }
 /** The end of a route whose placeholder may span segments: one regex over the rest of the path. */
-interface Tail<T> { regex: RegExp; groups: number[]; route: Route<T> }
+interface Tail<T> {
+  regex: RegExp
+  groups: number[]
+  route: Route<T>
+  /** The rest of the path is one `{x:path}` (at least a character) or `{x:any}`: no regex needed. */
+  whole?: 'path' | 'any'
+}
 // Every node has every field from the start: one object shape keeps the lookup's
 // property reads monomorphic, which the JIT makes fast.
 class Node<T> {
   statics: Map<string, Node<T>> | undefined = undefined
-  /** The one static child, when there is only one: compared in place, without a slice. */
-  only: Node<T> | undefined = undefined
-  onlyText = ''
+  /**
+   * The one static child, when there is only one, and the chain of single static children
+   * below it that hold nothing else: `jumpText` ('api/v1') is compared in place, at once.
+   */
+  jump: Node<T> | undefined = undefined
+  jumpText = ''
+  /** A few static children: compared in place, without the slice and hash a Map needs. */
+  few: Node<T>[] | undefined = undefined
+  fewTexts: string[] = []
   patterns: Edge<T>[] | undefined = undefined
   tails: Tail<T>[] | undefined = undefined
   route: Route<T> | undefined = undefined
@@ -26,6 +38,8 @@ class Node<T> {
 }
 
 const NONE: never[] = []
+// Up to this many static children are compared one by one; more go through a Map.
+const FEW = 6
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 
 /** A regex of `parts` (anchored), and which group holds each placeholder. */
@@ -141,8 +155,9 @@ export interface RouterLike<T extends object> {
 /** Routes by path. `add` merges into an existing route of the same path, as Roll does. */
 export class Router<T extends object> implements RouterLike<T> {
   #byPath = new Map<string, Route<T>>()
-  #static = new Map<string, Route<T>>()
   #root = new Node<T>(Infinity)
+  #final = new Map<string, Route<T>>()
+  #compacted = true
 
   /** Registers `path` with `payload`, or merges `payload` into the route already there; returns the route's payload. */
   add(path: string, payload: T): T {
@@ -151,9 +166,12 @@ export class Router<T extends object> implements RouterLike<T> {
     const parts = parsePath(path)
     const names = parts.flatMap((part) => (typeof part === 'string' ? [] : [part.name]))
     const route: Route<T> = { index: this.#byPath.size, payload, names }
-    if (names.length === 0) this.#static.set(path, route)
-    else this.#insert(path, segments(parts), route)
+    this.#insert(path, segments(parts), route)
     this.#byPath.set(path, route)
+    this.#compacted = false
+    // A static path that wins over every route registered before it wins for good: the
+    // routes after it come later. Such paths are answered by one Map lookup.
+    if (names.length === 0 && this.match(path)?.payload === payload) this.#final.set(path, route)
     return payload
   }
 
@@ -165,7 +183,9 @@ export class Router<T extends object> implements RouterLike<T> {
       if (piece.some((part) => typeof part !== 'string' && !staysInSegment(part.kind))) {
         // From this segment on, one regex: `{rest:path}` and regexes that may match a '/'.
         const rest = pieces.slice(i).flatMap((parts, j) => (j === 0 ? parts : ['/', ...parts]))
-        ;(node.tails ??= []).push({ ...partsRegex(path, rest), route })
+        const [only] = rest
+        const whole = rest.length === 1 && typeof only !== 'string' && (only.kind === 'path' || only.kind === 'any') ? only.kind : undefined
+        ;(node.tails ??= []).push({ ...partsRegex(path, rest), route, whole })
         return
       }
       node = piece.every((part) => typeof part === 'string') ? this.#staticChild(node, piece.join(''), route) : this.#patternChild(node, path, piece, route)
@@ -173,12 +193,31 @@ export class Router<T extends object> implements RouterLike<T> {
     node.route ??= route // a path of the same shape registered earlier always wins
   }
 
+  // Sets every node's jump: its static child, through the children that only lead on.
+  #compact(node: Node<T>): void {
+    node.jump = undefined
+    node.jumpText = ''
+    const statics = node.statics ?? new Map<string, Node<T>>()
+    node.few = statics.size > 1 && statics.size <= FEW ? [...statics.values()] : undefined
+    node.fewTexts = node.few ? [...statics.keys()] : []
+    if (statics.size === 1) {
+      let [[text, target]] = statics
+      while (target.route === undefined && target.patterns === undefined && target.tails === undefined && target.statics?.size === 1) {
+        const [[next, below]] = target.statics
+        text += `/${next}`
+        target = below
+      }
+      node.jump = target
+      node.jumpText = text
+    }
+    for (const child of node.statics?.values() ?? NONE) this.#compact(child)
+    for (const edge of node.patterns ?? NONE) this.#compact(edge.node)
+  }
+
   #staticChild(node: Node<T>, text: string, route: Route<T>): Node<T> {
     const statics = (node.statics ??= new Map())
     let child = statics.get(text)
     if (!child) statics.set(text, (child = new Node(route.index)))
-    node.only = statics.size === 1 ? child : undefined
-    node.onlyText = statics.size === 1 ? text : ''
     return child
   }
 
@@ -191,11 +230,12 @@ export class Router<T extends object> implements RouterLike<T> {
     return edge.node
   }
 
-  // The state of one lookup (match is synchronous): the path, the best route found so
-  // far with its values, and the placeholders' values on the branch being visited (the
-  // first `count` of `#values`, overwritten as the search goes back up).
+  // The state of one lookup (match is synchronous): the path, the static route equal to
+  // it if any, the best route found so far with its values, and the placeholders' values
+  // on the branch being visited (the first `count` of `#values`, overwritten as the
+  // search goes back up).
   #path = ''
-  #exact = false
+  #exact: Route<T> | undefined
   #best: Route<T> | undefined
   #bestIndex = Infinity
   #bestValues: string[] = []
@@ -203,36 +243,53 @@ export class Router<T extends object> implements RouterLike<T> {
 
   /** The first registered route that matches `path`, with its placeholders; `null` if none. */
   match(path: string): { payload: T; vars: Vars } | null {
-    const exact = this.#static.get(path)
+    if (!this.#compacted) {
+      this.#compact(this.#root)
+      this.#compacted = true
+    }
+    const final = this.#final.get(path)
+    if (final !== undefined) return { payload: final.payload, vars: {} }
     this.#path = path
-    this.#exact = exact !== undefined
+    this.#exact = undefined
     this.#best = undefined
-    this.#bestIndex = exact ? exact.index : Infinity
-    if (this.#root.min < this.#bestIndex) this.#visit(this.#root, 0, 0)
+    this.#bestIndex = Infinity
+    this.#visit(this.#root, 0, 0)
     const best = this.#best as Route<T> | undefined // set by #visit
-    if (best === undefined) return exact ? { payload: exact.payload, vars: {} } : null
+    if (best === undefined) return null
     const vars: Vars = {}
     for (let i = 0; i < best.names.length; i++) vars[best.names[i]] = this.#bestValues[i]
     return { payload: best.payload, vars }
   }
 
-  // `start`: where the next segment of the path starts, or -1 when none is left.
+  // `start`: where the next segment of the path starts, or -1 when none is left. Static
+  // children go first, so the static route equal to the path, if any, is known before
+  // any placeholder is tried.
   #visit(node: Node<T>, start: number, count: number): void {
+    const path = this.#path
     if (start === -1) {
-      if (node.route && node.route.index < this.#bestIndex) this.#found(node.route, count)
+      const { route } = node
+      if (route !== undefined && route.index < this.#bestIndex) this.#found(route, count)
       return
     }
-    const path = this.#path
-    const slash = path.indexOf('/', start)
-    const end = slash === -1 ? path.length : slash
-    const next = slash === -1 ? -1 : slash + 1
-    const { only, patterns } = node
-    if (only !== undefined) {
-      if (only.min < this.#bestIndex && end - start === node.onlyText.length && path.startsWith(node.onlyText, start)) this.#visit(only, next, count)
-      if (patterns === undefined && node.tails === undefined) return
+    const { jump, patterns, tails } = node
+    if (jump !== undefined) {
+      const end = start + node.jumpText.length
+      if (jump.min < this.#bestIndex && path.startsWith(node.jumpText, start) && (end === path.length || path.charCodeAt(end) === 47)) {
+        this.#visit(jump, end === path.length ? -1 : end + 1, count)
+      }
+      if (patterns === undefined && tails === undefined) return
     }
-    const segment = path.slice(start, end)
-    if (only === undefined && node.statics !== undefined) {
+    const slash = path.indexOf('/', start)
+    const segment = slash === -1 ? path.slice(start) : path.slice(start, slash)
+    const next = slash === -1 ? -1 : slash + 1
+    const { few } = node
+    if (few !== undefined) {
+      const length = (slash === -1 ? path.length : slash) - start
+      for (let i = 0; i < few.length; i++) {
+        const text = node.fewTexts[i]
+        if (text.length === length && few[i].min < this.#bestIndex && path.startsWith(text, start)) this.#visit(few[i], next, count)
+      }
+    } else if (jump === undefined && node.statics !== undefined) {
       const child = node.statics.get(segment)
       if (child !== undefined && child.min < this.#bestIndex) this.#visit(child, next, count)
     }
@@ -244,8 +301,15 @@ export class Router<T extends object> implements RouterLike<T> {
         if (after !== -1) this.#visit(edge.node, next, after)
       }
     }
-    for (const tail of node.tails ?? NONE) {
+    if (tails === undefined) return
+    for (const tail of tails) {
       if (tail.route.index >= this.#bestIndex) continue
+      if (tail.whole !== undefined) {
+        if (tail.whole === 'path' && start === path.length) continue
+        this.#values[count] = start === 0 ? path : path.slice(start)
+        this.#found(tail.route, count + 1)
+        continue
+      }
       const found = tail.regex.exec(start === 0 ? path : path.slice(start))
       if (found === null) continue
       let after = count
@@ -256,9 +320,13 @@ export class Router<T extends object> implements RouterLike<T> {
 
   #found(route: Route<T>, count: number): void {
     const values = this.#values
-    // An exact static route beats a placeholder that only matches empty (`/hello/` against
-    // `/hello/{name}`), as in Roll's router, where the static path is a node of its own.
-    if (this.#exact) for (let i = 0; i < count; i++) if (values[i] === '') return
+    if (route.names.length === 0) {
+      this.#exact = route
+    } else if (this.#exact !== undefined) {
+      // An exact static route beats a placeholder that only matches empty (`/hello/` against
+      // `/hello/{name}`), as in Roll's router, where the static path is a node of its own.
+      for (let i = 0; i < count; i++) if (values[i] === '') return
+    }
     this.#best = route
     this.#bestIndex = route.index
     for (let i = 0; i < count; i++) this.#bestValues[i] = values[i]

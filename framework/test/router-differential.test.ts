@@ -9,7 +9,7 @@ import { LinearRouter } from './oracle/linear-router.js'
 
 const KINDS = ['', ':digit', ':alnum', ':alpha', ':path', ':any', ':[0-9]{2}', ':[a-z]+', ':\\d+', ':(?:en|fr)', ':[^/]+', ':.+?', ':a|b', ':[a-c]*']
 const LITERALS = ['a', 'b', 'ab', 'x1', '.', '-', 'é', '2']
-const CHARS = ['a', 'b', 'c', '1', '2', '.', '-', '/', 'é', 'x', 'n']
+const CHARS = ['a', 'b', 'c', '1', '2', '.', '-', '/', 'é', 'x', 'n', '\n']
 
 interface Piece { literal?: string; kind?: string }
 const piece = fc.oneof(

@@ -296,6 +296,10 @@ describe('Router.match, placeholder kinds', () => {
     ['/files/{rest:path}', '/files/', null],
     ['/any/{rest:any}', '/any/a/b', { rest: 'a/b' }],
     ['/any/{rest:any}', '/any/', { rest: '' }],
+    // Any character, a decoded line break (%0A) too, wherever the placeholder stands.
+    ['/files/{rest:path}', '/files/a\nb', { rest: 'a\nb' }],
+    ['/{dir}/{rest:path}.txt', '/d/a\nb.txt', { dir: 'd', rest: 'a\nb' }],
+    ['/{dir}/{rest:any}.txt', '/d/\n.txt', { dir: 'd', rest: '\n' }],
     ['/years/{year:\\d{4}}', '/years/2017', { year: '2017' }],
     ['/years/{year:\\d{4}}', '/years/17', null],
     ['/file.{ext}', '/file.json', { ext: 'json' }],
