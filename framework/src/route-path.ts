@@ -63,3 +63,15 @@ export function staysInSegment(kind: string): boolean {
   return Object.hasOwn(KINDS, kind) || WITHIN_SEGMENT.test(kind)
 }
 
+/** `parts` cut at each '/' of their literal text: one list of parts per path segment. */
+export function segments(parts: PathPart[]): PathPart[][] {
+  const result: PathPart[][] = [[]]
+  for (const part of parts) {
+    if (typeof part !== 'string') { result[result.length - 1].push(part); continue }
+    part.split('/').forEach((piece, i) => {
+      if (i > 0) result.push([])
+      if (piece !== '') result[result.length - 1].push(piece)
+    })
+  }
+  return result
+}

@@ -2,7 +2,8 @@
 // (autoroutes) is a tree, so a lookup costs about the same with 4 routes or 4,000. The
 // first registered route that matches the whole path wins: a lookup visits every branch
 // that still holds an earlier route than the best found so far, and skips the rest.
-import { kindPattern, parsePath, staysInSegment, type PathPart } from './route-path.js'
+import { parsePath, segments, staysInSegment, type PathPart } from './route-path.js'
+import { partsRegex, SegmentPattern } from './route-segment.js'
 
 export { parsePath, type PathPart } from './route-path.js'
 
@@ -30,7 +31,7 @@ class Node<T> {
   /** A few static children: compared in place, without the slice and hash a Map needs. */
   few: Node<T>[] | undefined = undefined
   fewTexts: string[] = []
-  patterns: Edge<T>[] | undefined = undefined
+  patterns: { key: string; pattern: SegmentPattern; node: Node<T> }[] | undefined = undefined
   tails: Tail<T>[] | undefined = undefined
   route: Route<T> | undefined = undefined
   /** `min`: the earliest route (registration index) below this node. */
@@ -40,110 +41,6 @@ class Node<T> {
 const NONE: never[] = []
 // Up to this many static children are compared one by one; more go through a Map.
 const FEW = 6
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-
-/** A regex of `parts` (anchored), and which group holds each placeholder. */
-function partsRegex(path: string, parts: PathPart[]): { regex: RegExp; groups: number[] } {
-  const groups: number[] = []
-  let source = '^'
-  let group = 1
-  for (const part of parts) {
-    if (typeof part === 'string') { source += escape(part); continue }
-    const pattern = kindPattern(part.kind)
-    try {
-      groups.push(group)
-      group += 1 + new RegExp(`${pattern}|`, 'u').exec('')!.length - 1
-    } catch (error) {
-      throw new SyntaxError(`Invalid route path '${path}': the placeholder '${part.name}' has an invalid regex '${part.kind}' (${(error as Error).message}).`)
-    }
-    source += `(${pattern})`
-  }
-  return { regex: new RegExp(`${source}$`, 'u'), groups }
-}
-
-const isDigits = (text: string) => {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 48 || code > 57) return false
-  }
-  return text.length > 0
-}
-const ALNUM = /^[\p{L}\p{N}]+$/u
-const ALPHA = /^\p{L}+$/u
-// Letters (and digits) beyond ASCII need Unicode tables: only then a regex runs.
-const isWord = (text: string, digits: boolean, unicode: RegExp) => {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    const ascii = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (digits && code >= 48 && code <= 57)
-    if (!ascii) return code > 127 && unicode.test(text)
-  }
-  return text.length > 0
-}
-// How an edge checks its segment: the named kinds, alone in it, without a regex.
-const enum Check { String, Digit, Alnum, Alpha, Regex }
-const CHECKS: Record<string, Check> = { string: Check.String, digit: Check.Digit, alnum: Check.Alnum, alpha: Check.Alpha }
-
-/**
- * A branch for one segment made of literal text and placeholders that stay in it. One
- * class with a switch, rather than a closure per kind, keeps the lookup's calls monomorphic.
- */
-class Edge<T> {
-  readonly node: Node<T>
-  check = Check.Regex
-  prefix = ''
-  suffix = ''
-  regex: RegExp | undefined = undefined
-  groups: number[] = []
-
-  constructor(readonly key: string, path: string, parts: PathPart[], min: number) {
-    this.node = new Node(min)
-    const placeholders = parts.filter((part) => typeof part !== 'string')
-    if (placeholders.length === 1 && Object.hasOwn(CHECKS, placeholders[0].kind)) {
-      const at = parts.indexOf(placeholders[0])
-      this.check = CHECKS[placeholders[0].kind]
-      this.prefix = typeof parts[at - 1] === 'string' ? (parts[at - 1] as string) : ''
-      this.suffix = typeof parts[at + 1] === 'string' ? (parts[at + 1] as string) : ''
-    } else {
-      ;({ regex: this.regex, groups: this.groups } = partsRegex(path, parts))
-    }
-  }
-
-  /** Writes the segment's placeholder values into `values` from `at`; the count after them, or -1 when it does not match. */
-  match(segment: string, values: string[], at: number): number {
-    if (this.check === Check.Regex) {
-      const found = this.regex!.exec(segment)
-      if (found === null) return -1
-      for (const group of this.groups) values[at++] = found[group]
-      return at
-    }
-    let value = segment
-    if (this.prefix !== '' || this.suffix !== '') {
-      if (segment.length < this.prefix.length + this.suffix.length || !segment.startsWith(this.prefix) || !segment.endsWith(this.suffix)) return -1
-      value = segment.slice(this.prefix.length, segment.length - this.suffix.length)
-    }
-    switch (this.check) {
-      case Check.Digit: if (!isDigits(value)) return -1; break
-      case Check.Alnum: if (!isWord(value, true, ALNUM)) return -1; break
-      case Check.Alpha: if (!isWord(value, false, ALPHA)) return -1; break
-    }
-    values[at] = value
-    return at + 1
-  }
-}
-
-/** `parts` cut at each '/' of their literal text: one list of parts per path segment. */
-function segments(parts: PathPart[]): PathPart[][] {
-  const result: PathPart[][] = [[]]
-  for (const part of parts) {
-    if (typeof part !== 'string') { result[result.length - 1].push(part); continue }
-    part.split('/').forEach((piece, i) => {
-      if (i > 0) result.push([])
-      if (piece !== '') result[result.length - 1].push(piece)
-    })
-  }
-  return result
-}
-
 /** What `Roll` needs of a router (its `Router` field): the contract `Router` meets, for a router of your own. */
 export interface RouterLike<T extends object> {
   /** Registers `path` with `payload`, or merges `payload` into the route already there; returns the route's payload. */
@@ -226,7 +123,7 @@ export class Router<T extends object> implements RouterLike<T> {
     const key = JSON.stringify(piece.map((part) => (typeof part === 'string' ? part : { kind: part.kind })))
     const patterns = (node.patterns ??= [])
     let edge = patterns.find((candidate) => candidate.key === key)
-    if (!edge) patterns.push((edge = new Edge(key, path, piece, route.index)))
+    if (!edge) patterns.push((edge = { key, pattern: new SegmentPattern(path, piece), node: new Node<T>(route.index) }))
     return edge.node
   }
 
@@ -297,7 +194,7 @@ export class Router<T extends object> implements RouterLike<T> {
       for (let i = 0; i < patterns.length; i++) {
         const edge = patterns[i]
         if (edge.node.min >= this.#bestIndex) continue
-        const after = edge.match(segment, this.#values, count)
+        const after = edge.pattern.match(segment, this.#values, count)
         if (after !== -1) this.#visit(edge.node, next, after)
       }
     }
