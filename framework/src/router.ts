@@ -177,16 +177,18 @@ export class Router<T extends object> implements RouterLike<T> {
       if (patterns === undefined && tails === undefined) return
     }
     const slash = path.indexOf('/', start)
-    const segment = slash === -1 ? path.slice(start) : path.slice(start, slash)
+    const end = slash === -1 ? path.length : slash
     const next = slash === -1 ? -1 : slash + 1
     const { few } = node
     if (few !== undefined) {
-      const length = (slash === -1 ? path.length : slash) - start
       for (let i = 0; i < few.length; i++) {
         const text = node.fewTexts[i]
-        if (text.length === length && few[i].min < this.#bestIndex && path.startsWith(text, start)) this.#visit(few[i], next, count)
+        if (text.length === end - start && few[i].min < this.#bestIndex && path.startsWith(text, start)) this.#visit(few[i], next, count)
       }
-    } else if (jump === undefined && node.statics !== undefined) {
+      if (patterns === undefined && tails === undefined) return
+    }
+    const segment = path.slice(start, end)
+    if (few === undefined && jump === undefined && node.statics !== undefined) {
       const child = node.statics.get(segment)
       if (child !== undefined && child.min < this.#bestIndex) this.#visit(child, next, count)
     }
