@@ -12,6 +12,8 @@ type Vars = Record<string, string>
 interface Route<T> { index: number; payload: T; names: string[] }
 /** The end of a route whose placeholder may span segments: one regex over the rest of the path. */
 interface Tail<T> {
+  /** The shape of the rest of the path: its parts without the placeholders' names. */
+  key: string
   regex: RegExp
   groups: number[]
   route: Route<T>
@@ -39,6 +41,8 @@ class Node<T> {
 }
 
 const NONE: never[] = []
+/** The shape of `parts`: their text and kinds, without the placeholders' names. */
+const shape = (parts: PathPart[]) => JSON.stringify(parts.map((part) => (typeof part === 'string' ? part : { kind: part.kind })))
 // Up to this many static children are compared one by one; more go through a Map.
 const FEW = 6
 /** What `Roll` needs of a router (its `Router` field): the contract `Router` meets, for a router of your own. */
@@ -62,32 +66,41 @@ export class Router<T extends object> implements RouterLike<T> {
     if (known) return Object.assign(known.payload, payload)
     const parts = parsePath(path)
     const names = parts.flatMap((part) => (typeof part === 'string' ? [] : [part.name]))
-    const route: Route<T> = { index: this.#byPath.size, payload, names }
-    this.#insert(path, segments(parts), route)
+    // A path of the same shape as an earlier one (`/foo/{baz:digit}` after
+    // `/foo/{bar:digit}`) is that route: the payloads merge and the first names stay.
+    const route = this.#insert(path, segments(parts), { index: this.#byPath.size, payload, names })
     this.#byPath.set(path, route)
-    this.#compacted = false
+    if (route.payload !== payload) return Object.assign(route.payload, payload)
     // A static path that wins over every route registered before it wins for good: the
     // routes after it come later. Such paths are answered by one Map lookup.
-    if (names.length === 0 && this.match(path)?.payload === payload) this.#final.set(path, route)
+    if (names.length === 0 && this.#search(path)?.payload === payload) this.#final.set(path, route)
     return payload
   }
 
-  #insert(path: string, pieces: PathPart[][], route: Route<T>): void {
+  /** Puts `route` in the tree and returns it, or the route of the same shape already there. */
+  #insert(path: string, pieces: PathPart[][], route: Route<T>): Route<T> {
+    this.#compacted = false
     let node = this.#root
     node.min = Math.min(node.min, route.index)
-    for (let i = 0; i < pieces.length; i++) {
+    for (let i = 0; ; i++) {
+      // The shortcuts of the nodes on the way may skip what this route adds: until the
+      // next lookup sets them again, these nodes go through their Map.
+      node.jump = node.few = undefined
+      if (i === pieces.length) return (node.route ??= route)
       const piece = pieces[i]
       if (piece.some((part) => typeof part !== 'string' && !staysInSegment(part.kind))) {
         // From this segment on, one regex: `{rest:path}` and regexes that may match a '/'.
         const rest = pieces.slice(i).flatMap((parts, j) => (j === 0 ? parts : ['/', ...parts]))
+        const key = shape(rest)
+        const known = node.tails?.find((tail) => tail.key === key)
+        if (known) return known.route
         const [only] = rest
         const whole = rest.length === 1 && typeof only !== 'string' && (only.kind === 'path' || only.kind === 'any') ? only.kind : undefined
-        ;(node.tails ??= []).push({ ...partsRegex(path, rest), route, whole })
-        return
+        ;(node.tails ??= []).push({ key, ...partsRegex(path, rest), route, whole })
+        return route
       }
       node = piece.every((part) => typeof part === 'string') ? this.#staticChild(node, piece.join(''), route) : this.#patternChild(node, path, piece, route)
     }
-    node.route ??= route // a path of the same shape registered earlier always wins
   }
 
   // Sets every node's jump: its static child, through the children that only lead on.
@@ -120,7 +133,7 @@ export class Router<T extends object> implements RouterLike<T> {
 
   #patternChild(node: Node<T>, path: string, piece: PathPart[], route: Route<T>): Node<T> {
     // Same shape, same branch: `{id}` and `{name}` differ only in the names the route keeps.
-    const key = JSON.stringify(piece.map((part) => (typeof part === 'string' ? part : { kind: part.kind })))
+    const key = shape(piece)
     const patterns = (node.patterns ??= [])
     let edge = patterns.find((candidate) => candidate.key === key)
     if (!edge) patterns.push((edge = { key, pattern: new SegmentPattern(path, piece), node: new Node<T>(route.index) }))
@@ -146,6 +159,10 @@ export class Router<T extends object> implements RouterLike<T> {
     }
     const final = this.#final.get(path)
     if (final !== undefined) return { payload: final.payload, vars: {} }
+    return this.#search(path)
+  }
+
+  #search(path: string): { payload: T; vars: Vars } | null {
     this.#path = path
     this.#exact = undefined
     this.#best = undefined

@@ -105,14 +105,14 @@ describe('autoroutes tests/test_edge.py', () => {
     expect(match(router, '/foo/ab')).toEqual([null, null])
   })
 
-  it('test_edge_insert_same_path_and_placeholder_type_w_different_name (same kind, other name: two routes, the first shadows)', () => {
-    // autoroutes merges both paths into one node: '/foo/1' gives { x: '1', y: '2' } and
-    // { baz: '1' } (the last name registered). We keep two routes so each handler gets its
-    // own names, and the first registered wins (docs/decisions.md).
+  it('test_edge_insert_same_path_and_placeholder_type_w_different_name (same kind, other name: one route, merged)', () => {
+    // autoroutes merges both paths into one node: '/foo/1' gives { x: '1', y: '2' }, as we
+    // do. It names the value { baz: '1' } (the last name registered); we keep the first
+    // names (docs/decisions.md).
     const router = new Router<Data>()
     router.add('/foo/{bar:digit}', { x: '1' })
     router.add('/foo/{baz:digit}', { y: '2' })
-    expect(match(router, '/foo/1')).toEqual([{ x: '1' }, { bar: '1' }])
+    expect(match(router, '/foo/1')).toEqual([{ x: '1', y: '2' }, { bar: '1' }])
     expect(match(router, '/foo/a')).toEqual([null, null])
   })
 

@@ -345,11 +345,25 @@ describe('Router with shared prefixes', () => {
     expect(router.match('/foo/baz')).toEqual({ payload: { x: '1' }, vars: { bar: 'baz' } })
   })
 
-  test('keeps two paths that differ only by a placeholder name apart, the first shadowing the second', () => {
-    // autoroutes merges `{bar:digit}` and `{baz:digit}` into one node; we keep each path's
-    // own names for its handler (see docs/decisions.md).
-    const router = routes(['/foo/{bar:digit}', { x: '1' }], ['/foo/{baz:digit}', { y: '2' }])
-    expect(router.match('/foo/1')).toEqual({ payload: { x: '1' }, vars: { bar: '1' } })
+  test('merges two paths that differ only by placeholder names into one route, which keeps the first names', () => {
+    // As autoroutes merges `{bar:digit}` and `{baz:digit}` into one node (it keeps the last
+    // names; we keep the first, see docs/decisions.md).
+    const router = new Router<Record<string, string>>()
+    const first = router.add('/foo/{bar:digit}', { x: '1' })
+    expect(router.add('/foo/{baz:digit}', { y: '2' })).toBe(first)
+    expect(router.match('/foo/1')).toEqual({ payload: { x: '1', y: '2' }, vars: { bar: '1' } })
+    // The second path is the same route from then on.
+    router.add('/foo/{baz:digit}', { z: '3' })
+    expect(router.match('/foo/2')?.payload).toEqual({ x: '1', y: '2', z: '3' })
+  })
+
+  test('merges routes of one shape whose placeholders span segments, and keeps different shapes apart', () => {
+    const router = new Router<Record<string, string>>()
+    router.add('/files/{rest:path}', { x: '1' })
+    router.add('/files/{tail:path}', { y: '2' })
+    router.add('/files/{tail:any}', { z: '3' })
+    expect(router.match('/files/a/b')).toEqual({ payload: { x: '1', y: '2' }, vars: { rest: 'a/b' } })
+    expect(router.match('/files/')).toEqual({ payload: { z: '3' }, vars: { tail: '' } })
   })
 })
 

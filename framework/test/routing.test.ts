@@ -95,6 +95,16 @@ describe('app.route answers', () => {
     expect((await client.put('/test')).text).toBe('old get')
   })
 
+  test('merges a path of the same shape into the first: its methods join the route, with the first path\'s names', async () => {
+    const app = new Roll()
+    app.route('/items/{id:digit}', (_request, response, vars) => { response.json = { get: vars } })
+    app.route('/items/{key:digit}', { methods: ['POST'] }, (_request, response, vars) => { response.json = { post: vars } })
+    const client = createClient(app)
+    expect((await client.get('/items/7')).json).toEqual({ get: { id: '7' } })
+    expect((await client.post('/items/7')).json).toEqual({ post: { id: '7' } })
+    expect((await client.put('/items/7')).headers['allow']).toBe('GET, POST')
+  })
+
   test('keeps route options on request.route.payload along with the handlers', async () => {
     const app = new Roll()
     let payload: Record<string, unknown> | null = null

