@@ -76,6 +76,8 @@ test('@roll/framework ships these files', () => {
       "dist/multipart.*",
       "dist/request.*",
       "dist/response.*",
+      "dist/route-path.*",
+      "dist/route-segment.*",
       "dist/router.*",
       "dist/server.*",
       "dist/testing-websocket.*",

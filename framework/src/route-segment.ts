@@ -1,5 +1,6 @@
 // Matching route paths against request paths, one segment at a time where the
 // placeholders allow it: a regex of a path's parts, and the pattern of one segment.
+import safeRegex from 'safe-regex2'
 import { kindPattern, type PathPart } from './route-path.js'
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
@@ -17,6 +18,12 @@ export function partsRegex(path: string, parts: PathPart[]): { regex: RegExp; gr
       group += 1 + new RegExp(`${pattern}|`, 'u').exec('')!.length - 1
     } catch (error) {
       throw new SyntaxError(`Invalid route path '${path}': the placeholder '${part.name}' has an invalid regex '${part.kind}' (${(error as Error).message}).`)
+    }
+    // A repeated repetition (`(a+)+`) can take exponential time on a path made to fail it.
+    if (!safeRegex(pattern)) {
+      throw new SyntaxError(
+        `Invalid route path '${path}': the regex '${part.kind}' of '${part.name}' repeats a repetition, so some paths would take exponential time to match. Repeat once, e.g. '[a-z]+' rather than '([a-z]+)+'.`,
+      )
     }
     source += `(${pattern})`
   }

@@ -367,6 +367,20 @@ describe('Router with shared prefixes', () => {
   })
 })
 
+describe('regexes that could take exponential time', () => {
+  test.each(['(a+)+', '([a-z]*)*', '(?:\\d+)+x'])('refuses %s at registration, saying why and what to write', (regex) => {
+    expect(() => new Router().add(`/x/{id:${regex}}`, {})).toThrow(
+      `Invalid route path '/x/{id:${regex}}': the regex '${regex}' of 'id' repeats a repetition, so some paths would take exponential time to match. Repeat once, e.g. '[a-z]+' rather than '([a-z]+)+'.`,
+    )
+  })
+
+  test('accepts one level of repetition, and the named kinds', () => {
+    const router = new Router()
+    for (const path of ['/a/{id:[0-9]{2,4}}', '/b/{id:(?:en|fr)+}', '/c/{id:\\d+}-{n:[a-z]+}', '/d/{rest:path}', '/e/{w:alnum}']) router.add(path, {})
+    expect(router.match('/b/enfr')?.vars).toEqual({ id: 'enfr' })
+  })
+})
+
 describe('placeholder kinds at the edges of their character ranges', () => {
   const one = (path: string, url: string) => routes([path, {}]).match(url)?.vars ?? null
 
