@@ -7,6 +7,10 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DRAIN, STOPPED_LISTENING } from '../src/server/start-protocol.js'
 
+// Everything here is in-process and driven by fakes, done in milliseconds: a test that
+// waits seconds waits for what will not come (the code broken, as by a mutant).
+vi.setConfig({ testTimeout: 5_000 })
+
 type Listener = (request: { path: string }, response: { status: number; body: unknown }) => boolean
 
 function fakeApp() {

@@ -8,6 +8,10 @@ import type { Argv } from 'yargs'
 import { removeTemps, tempDir } from '../../test/helpers/create.js'
 import type { Trigger } from '../src/dev/restart-loop.js'
 
+// Everything here is in-process and driven by fakes, done in milliseconds: a test that
+// waits seconds waits for what will not come (the code broken, as by a mutant).
+vi.setConfig({ testTimeout: 5_000 })
+
 const calls: string[] = []
 
 class FakeSession {
@@ -111,7 +115,7 @@ function signal(name: (typeof signals)[number]): void {
   ;(added[0] as () => void)()
 }
 
-const running = () => vi.waitFor(() => expect(calls).toContain('restart'), { timeout: 5_000, interval: 5 })
+const running = () => vi.waitFor(() => expect(calls).toContain('restart'), { timeout: 2_000, interval: 5 })
 
 describe('roll dev', () => {
   it('is the dev command, described', async () => {
@@ -185,10 +189,10 @@ describe('roll dev', () => {
     const session = FakeSession.last
     session.onChange!('/app/src/a.ts')
     session.onChange!('/app/src/b.ts')
-    await vi.waitFor(() => expect(session.restarts).toHaveLength(2), { timeout: 5_000, interval: 5 })
+    await vi.waitFor(() => expect(session.restarts).toHaveLength(2), { timeout: 2_000, interval: 5 })
     expect(session.restarts[1]!.files).toEqual(['/app/src/a.ts', '/app/src/b.ts'])
     onRs!()
-    await vi.waitFor(() => expect(session.restarts).toHaveLength(3), { timeout: 5_000, interval: 5 })
+    await vi.waitFor(() => expect(session.restarts).toHaveLength(3), { timeout: 2_000, interval: 5 })
     expect(session.restarts[2]!.files).toEqual([])
     signal('SIGHUP')
   })
@@ -201,11 +205,11 @@ describe('roll dev', () => {
     const problem = new Error('surprise')
     session.failNext = problem
     onRs!()
-    await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 5_000, interval: 5 })
+    await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 2_000, interval: 5 })
     expect(err).toEqual(['[roll] unexpected error, still watching:\n'])
     expect(errors).toEqual([[problem]])
     onRs!()
-    await vi.waitFor(() => expect(session.restarts).toHaveLength(3), { timeout: 5_000, interval: 5 })
+    await vi.waitFor(() => expect(session.restarts).toHaveLength(3), { timeout: 2_000, interval: 5 })
     signal('SIGINT')
   })
 

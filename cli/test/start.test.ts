@@ -8,6 +8,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { removeTemps, tempDir } from '../../test/helpers/create.js'
 import { DRAIN, STOPPED_LISTENING } from '../src/server/start-protocol.js'
 
+// Everything here is in-process and driven by fakes, done in milliseconds: a test that
+// waits seconds waits for what will not come (the code broken, as by a mutant).
+vi.setConfig({ testTimeout: 5_000 })
+
 class FakeWorker extends EventEmitter {
   connected = true
   readonly process: { pid: number; kill: ReturnType<typeof vi.fn> }
@@ -111,7 +115,7 @@ describe('roll start', () => {
     const withBundle = appWithBundle('out/x.mjs')
     vi.spyOn(process, 'cwd').mockReturnValue(withBundle)
     void runCommandLine('roll', ['start', '--bundle', 'out/x.mjs', '--port', '8080', '--host', 'localhost'], (cli) => cli.command(command))
-    await vi.waitFor(() => expect(cluster.fork).toHaveBeenCalledTimes(1), { timeout: 5_000, interval: 5 })
+    await vi.waitFor(() => expect(cluster.fork).toHaveBeenCalledTimes(1), { timeout: 2_000, interval: 5 })
     expect(cluster.workers[0]!.env).toStrictEqual({ PORT: '8080', HOST: 'localhost' })
     expect(cluster.setupPrimary.mock.calls[0]![0].exec).toBe(path.join(withBundle, 'out/x.mjs'))
   })
@@ -121,7 +125,7 @@ describe('roll start', () => {
     const { runCommandLine } = await import('../src/command-line.js')
     vi.spyOn(process, 'cwd').mockReturnValue(appWithBundle())
     void runCommandLine('roll', ['start', '--workers', '3'], (cli) => cli.command(command))
-    await vi.waitFor(() => expect(cluster.fork).toHaveBeenCalledTimes(3), { timeout: 5_000, interval: 5 })
+    await vi.waitFor(() => expect(cluster.fork).toHaveBeenCalledTimes(3), { timeout: 2_000, interval: 5 })
   })
 
   it('refuses a missing bundle, naming it relative to the app', async () => {

@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SupervisorOptions } from '../src/dev/supervisor.js'
 
+// Everything here is in-process and driven by fakes, done in milliseconds: a test that
+// waits seconds waits for what will not come (the code broken, as by a mutant).
+vi.setConfig({ testTimeout: 5_000 })
+
 class FakeWorker extends EventEmitter {
   dead = false
   readonly sent: unknown[] = []
