@@ -4,6 +4,8 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Roll, serve, type Served } from '@roll/framework'
+import { createClient } from '@roll/framework/testing'
+import { request as httpRequest } from 'node:http'
 import { rawConnection, rawExchange } from './_raw-http.js'
 import { waitUntil } from '../../test/helpers/wait-until.js'
 
@@ -347,5 +349,129 @@ describe('writing bodies on the wire', () => {
     expect([answer.headers['content-type'], answer.headers['content-length'], answer.headers['connection'], answer.body])
       .toEqual([TEXT, '21', 'close', 'Internal Server Error'])
   })
+})
+
+describe('more edges found by mutation testing', () => {
+  it('answers 431, not 414, to an overflowing head whose request line is exactly maxUrlLength long', async () => {
+    served = await serve(helloApp(), { port: 0, maxUrlLength: 100 })
+    const big = `X-Big: ${'b'.repeat(20_000)}\r\n`
+    const line = (length: number) => `/hello/${'a'.repeat(length - 'GET /hello/ HTTP/1.1'.length)}`
+    expect(`GET ${line(100)} HTTP/1.1`).toHaveLength(100)
+    expect(await rawExchange(served.port, get(line(100), big))).toBe(rawAnswer('431 Request Header Fields Too Large', 'Request Header Fields Too Large'))
+    expect(await rawExchange(served.port, get(line(101), big))).toBe(rawAnswer('414 Request-URI Too Long', 'URI Too Long: the request target is too long'))
+  })
+
+  it('the in-process client is never asked to close its connection', async () => {
+    const client = createClient(helloApp())
+    const response = await client.get('/hello/x')
+    expect([response.text, response.headers['connection']]).toEqual(['Hello x', undefined])
+    await client.close()
+  })
+
+  it('close() resolves once a body larger than the socket buffer is out, without waiting for drainTimeout', async () => {
+    const app = helloApp()
+    let release!: () => void
+    const held = new Promise<void>((resolve) => { release = resolve })
+    let started = false
+    app.route('/big', async (request, response) => {
+      started = true
+      await held
+      response.body = 'x'.repeat(8 * 1024 * 1024)
+    })
+    const server = await serve(app, { port: 0, drainTimeout: 60_000 })
+    const big = new Promise<number>((resolve, reject) => {
+      httpRequest(`${server.url}/big`, (res) => {
+        let bytes = 0
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length))
+        res.on('end', () => resolve(bytes))
+        res.on('error', reject)
+      }).on('error', reject).end()
+    })
+    await waitUntil('the handler to start', () => started)
+    const closing = server.close().then(() => 'closed')
+    release()
+    expect(await big).toBe(8 * 1024 * 1024)
+    expect(await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 8000, 'still waiting'))])).toBe('closed')
+  }, 20_000)
+
+  it('sends a bytes body as is, without a Content-Type, and bytes chunks of a stream as is', async () => {
+    const app = new Roll()
+    const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x80])
+    app.route('/bytes', (request, response) => { response.body = new Uint8Array(bytes) })
+    app.route('/stream', (request, response) => {
+      response.body = (async function* () { yield new Uint8Array(bytes); yield 'é' })()
+    })
+    const client = createClient(app)
+    const plain = await client.get('/bytes')
+    expect([plain.body, plain.headers['content-type'], plain.headers['content-length']]).toEqual([bytes, undefined, '4'])
+    expect((await client.get('/stream')).body).toEqual(Buffer.concat([bytes, Buffer.from('é')]))
+    served = await serve(app, { port: 0 })
+    const answer = await new Promise<Buffer>((resolve, reject) => {
+      httpRequest(`${served!.url}/stream`, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => resolve(Buffer.concat(chunks)))
+      }).on('error', reject).end()
+    })
+    expect(answer).toEqual(Buffer.concat([bytes, Buffer.from('é')]))
+    await client.close()
+  })
+
+  it('does not call return() of a body iterator that finished or failed', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const app = new Roll()
+    const returns: string[] = []
+    const body = (name: string, fail: boolean): AsyncIterable<string> => ({
+      [Symbol.asyncIterator]: () => {
+        let pulls = 0
+        return {
+          next: async () => {
+            pulls++
+            if (pulls === 1) return { value: `${name} `, done: false }
+            if (fail) throw new Error(`${name} failed`)
+            return { value: undefined, done: true }
+          },
+          return: async () => {
+            returns.push(name)
+            return { value: undefined, done: true }
+          },
+        }
+      },
+    })
+    app.route('/done', (request, response) => { response.body = body('done', false) })
+    app.route('/fails', (request, response) => { response.body = body('fails', true) })
+    const client = createClient(app)
+    expect((await client.get('/done')).text).toBe('done ')
+    await expect(client.get('/fails')).rejects.toThrow('cut short')
+    served = await serve(app, { port: 0 })
+    expect(parse(await rawExchange(served.port, get('/done', 'Connection: close\r\n'))).body).toBe('done ')
+    expect(await rawExchange(served.port, get('/fails'))).toContain('fails ')
+    expect(returns).toEqual([])
+    await client.close()
+  })
+
+  it('close() does not wait for a request whose client left before its answer', async () => {
+    const app = helloApp()
+    let release!: () => void
+    const held = new Promise<void>((resolve) => { release = resolve })
+    let started = false
+    let answered = false
+    app.route('/slow', async (request, response) => {
+      started = true
+      await held
+      response.body = 'too late'
+      answered = true
+    })
+    const server = await serve(app, { port: 0, drainTimeout: 60_000 })
+    const connection = await rawConnection(server.port)
+    connection.socket.write(get('/slow'))
+    await waitUntil('the handler to start', () => started)
+    connection.socket.destroy()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const closing = server.close().then(() => 'closed')
+    release()
+    expect(await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 8000, 'still waiting'))])).toBe('closed')
+    expect(answered).toBe(true)
+  }, 20_000)
 })
 

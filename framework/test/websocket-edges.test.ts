@@ -420,3 +420,13 @@ describe('the server side of websockets', () => {
   })
 })
 
+describe('the live client\'s websocket()', () => {
+  it('rejects with the connection error once its server is closed', async () => {
+    const app = new Roll()
+    app.route('/ws', { protocol: 'websocket' }, echo)
+    const client = await createLiveClient(app)
+    await client.close()
+    await expect(client.websocket('/ws')).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+  })
+})
+
