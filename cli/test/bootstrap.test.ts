@@ -352,11 +352,17 @@ describe('sourceMapped', () => {
     return error
   }
 
-  it('returns the error as Node prints it when its stack is not in the bundle', async () => {
+  it('returns the error as Node prints it when its stack is not in the bundle, without reading the map', async () => {
+    const reads: string[] = []
+    vi.doMock('node:fs', async (importOriginal) => ({
+      ...(await importOriginal<object>()),
+      readFileSync: (file: string) => (reads.push(file), JSON.stringify({ version: 3, sources: ['x.ts'], names: [], mappings: 'AAAA' })),
+    }))
     const { sourceMapped } = await bootstrap()
     const error = new Error('elsewhere')
     expect(sourceMapped(error)).toBe(inspect(error))
     expect(sourceMapped('a string')).toBe("'a string'")
+    expect(reads).toEqual([])
   })
 
   it('returns it as it is when the bundle has no readable map', async () => {
@@ -374,12 +380,13 @@ describe('sourceMapped', () => {
       readFileSync: (file: string) => (reads.push(file), JSON.stringify(map)),
     }))
     const { sourceMapped } = await bootstrap()
-    const error = errorAt(`${bundleUrl}:2:5`, `${bundleUrl}:4:1`, `${bundleUrl}:1:1`, 'file:///elsewhere.js:2:5', `${bundleUrl}x:2:5`)
+    const error = errorAt(`${bundleUrl}:2:5`, `${bundleUrl}:2:3`, `${bundleUrl}:4:1`, `${bundleUrl}:1:1`, 'file:///elsewhere.js:2:5', `${bundleUrl}x:2:5`)
     const source = path.resolve(path.dirname(bundleFile), '../src/app.ts')
     const text = sourceMapped(error)
     expect(reads).toEqual([`${bundleFile}.map`])
     expect(text).toBe(inspect(error)
       .replace(`${bundleUrl}:2:5`, `${source}:2:5`)
+      .replace(`${bundleUrl}:2:3`, `${source}:2:1`)
       .replace(`${bundleUrl}:4:1`, `${source}:4:5`))
     expect(text).toContain(`${bundleUrl}:1:1`)
     expect(text).toContain('file:///elsewhere.js:2:5')

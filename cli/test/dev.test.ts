@@ -131,7 +131,7 @@ describe('roll dev', () => {
     for (const name of signals) expect(process.listeners(name)).toHaveLength(before[name]!.length)
   })
 
-  it.each(['abc', 'host:', ':', '9229x', 'h:p'])('refuses --inspect %j', async (inspect) => {
+  it.each(['abc', 'host:', ':', '9229x', 'h:p', 'host9229'])('refuses --inspect %j', async (inspect) => {
     const { done } = await runDev(app(), { inspect })
     await expect(done).rejects.toMatchObject({ name: 'CliError', message: `--inspect takes [host:]port, got '${inspect}'.`, hint: 'Pass e.g. --inspect or --inspect=127.0.0.1:9229.' })
     expect(calls).toEqual([])

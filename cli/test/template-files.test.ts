@@ -29,6 +29,16 @@ describe('templateFiles', () => {
     ])
   })
 
+  it('sorts the whole list as strings, not folder by folder', async () => {
+    const dir = tempDir('roll-template-')
+    for (const file of ['src/lib/util.ts', 'src/lib-x.ts', 'src/lib.ts']) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+      writeFileSync(path.join(dir, file), '')
+    }
+    // '-' and '.' sort before '/': a folder's files come after its longer-named siblings.
+    expect(await templateFiles(dir)).toEqual([path.join('src', 'lib-x.ts'), path.join('src', 'lib.ts'), path.join('src', 'lib', 'util.ts')])
+  })
+
   it('lists a subfolder relative to the template when given a prefix', async () => {
     const dir = tempDir('roll-template-')
     mkdirSync(path.join(dir, 'src/a'), { recursive: true })
