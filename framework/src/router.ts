@@ -30,9 +30,6 @@ class Node<T> {
    */
   jump: Node<T> | undefined = undefined
   jumpText = ''
-  /** A few static children: compared in place, without the slice and hash a Map needs. */
-  few: Node<T>[] | undefined = undefined
-  fewTexts: string[] = []
   patterns: { key: string; pattern: SegmentPattern; node: Node<T> }[] | undefined = undefined
   tails: Tail<T>[] | undefined = undefined
   route: Route<T> | undefined = undefined
@@ -43,8 +40,6 @@ class Node<T> {
 const NONE: never[] = []
 /** The shape of `parts`: their text and kinds, without the placeholders' names. */
 const shape = (parts: PathPart[]) => JSON.stringify(parts.map((part) => (typeof part === 'string' ? part : { kind: part.kind })))
-// Up to this many static children are compared one by one; more go through a Map.
-const FEW = 6
 /** What `Roll` needs of a router (its `Router` field): the contract `Router` meets, for a router of your own. */
 export interface RouterLike<T extends object> {
   /** Registers `path` with `payload`, or merges `payload` into the route already there; returns the route's payload. */
@@ -85,7 +80,7 @@ export class Router<T extends object> implements RouterLike<T> {
     for (let i = 0; ; i++) {
       // The shortcuts of the nodes on the way may skip what this route adds: until the
       // next lookup sets them again, these nodes go through their Map.
-      node.jump = node.few = undefined
+      node.jump = undefined
       if (i === pieces.length) return (node.route ??= route)
       const piece = pieces[i]
       if (piece.some((part) => typeof part !== 'string' && !staysInSegment(part.kind))) {
@@ -108,8 +103,6 @@ export class Router<T extends object> implements RouterLike<T> {
     node.jump = undefined
     node.jumpText = ''
     const statics = node.statics ?? new Map<string, Node<T>>()
-    node.few = statics.size > 1 && statics.size <= FEW ? [...statics.values()] : undefined
-    node.fewTexts = node.few ? [...statics.keys()] : []
     if (statics.size === 1) {
       let [[text, target]] = statics
       while (target.route === undefined && target.patterns === undefined && target.tails === undefined && target.statics?.size === 1) {
@@ -196,19 +189,12 @@ export class Router<T extends object> implements RouterLike<T> {
     const slash = path.indexOf('/', start)
     const end = slash === -1 ? path.length : slash
     const next = slash === -1 ? -1 : slash + 1
-    const { few } = node
-    if (few !== undefined) {
-      for (let i = 0; i < few.length; i++) {
-        const text = node.fewTexts[i]
-        if (text.length === end - start && few[i].min < this.#bestIndex && path.startsWith(text, start)) this.#visit(few[i], next, count)
-      }
-      if (patterns === undefined && tails === undefined) return
-    }
-    const segment = path.slice(start, end)
-    if (few === undefined && jump === undefined && node.statics !== undefined) {
-      const child = node.statics.get(segment)
+    if (jump === undefined && node.statics !== undefined) {
+      const child = node.statics.get(path.slice(start, end))
       if (child !== undefined && child.min < this.#bestIndex) this.#visit(child, next, count)
     }
+    if (patterns === undefined && tails === undefined) return
+    const segment = path.slice(start, end)
     if (patterns !== undefined) {
       for (let i = 0; i < patterns.length; i++) {
         const edge = patterns[i]
