@@ -154,9 +154,14 @@ describe('DevSession', () => {
     const root = app()
     const { subject } = await session(root)
     await subject.restart({ files: [], since: performance.now() })
-    await subject.restart({ files: [], since: performance.now() - 60_000 })
-    const ms = Number(/restarted in (\d+) ms/.exec(out[1]!)![1])
-    expect(ms).toBeGreaterThanOrEqual(60_000)
+    // The clock stands still for the restart: it ends 1234.4 ms after the first change.
+    const now = vi.spyOn(performance, 'now').mockReturnValue(61_234.4)
+    try {
+      await subject.restart({ files: [], since: 60_000 })
+    } finally {
+      now.mockRestore()
+    }
+    expect(out[1]).toBe('[roll] rs, restarted in 1234 ms\n')
   })
 
   it('leaves the server alone when a source change builds the same bundle', async () => {
@@ -226,6 +231,9 @@ describe('DevSession', () => {
     const problem = await subject.restart({ files: [], since: performance.now() }).catch((error: unknown) => error)
     expect(problem).toBeInstanceOf(Error)
     expect((problem as { errors?: unknown }).errors).toBeUndefined()
+    // Passed on as it is, not reported as a build failure.
+    expect(err).toEqual([])
+    expect(out).toEqual([])
   })
 
   it('stops on a port it cannot listen on, with a CliError', async () => {
@@ -310,11 +318,23 @@ describe('DevSession', () => {
     expect(readFileSync(folder.preload, 'utf8')).toBe('import "zod"')
   })
 
-  it('leaves the preload module empty for an app without external imports', async () => {
+  it('leaves the preload module as the folder made it for an app without external imports', async () => {
+    const root = app()
+    const { subject, folder } = await session(root)
+    expect(readFileSync(folder.preload, 'utf8')).toBe('')
+    writeFileSync(folder.preload, '// as the folder made it')
+    await subject.restart({ files: [], since: performance.now() })
+    expect(readFileSync(folder.preload, 'utf8')).toBe('// as the folder made it')
+  })
+
+  it('builds with an inline source map whose sources resolve from the bundle\'s folder to the app\'s files', async () => {
     const root = app()
     const { subject, folder } = await session(root)
     await subject.restart({ files: [], since: performance.now() })
-    expect(readFileSync(folder.preload, 'utf8')).toBe('')
+    const code = readFileSync(path.join(folder.path, 'app-1.mjs'), 'utf8')
+    const encoded = /\/\/# sourceMappingURL=data:application\/json;base64,(.+)\s*$/.exec(code)![1]!
+    const map = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as { sources: string[] }
+    expect(map.sources.map((source) => path.resolve(folder.path, source)).sort()).toEqual([path.join(root, 'src/app.ts'), path.join(root, 'src/greeting.ts')])
   })
 
   it('watches the entry\'s folder, .env and the config files, ignoring node_modules, .git, dist and coverage', async () => {

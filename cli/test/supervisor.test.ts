@@ -118,7 +118,9 @@ describe('Supervisor', () => {
     const standby = cluster.all[0]!
     const restarted = subject.restart('/b1.mjs', 'src/app.ts')
     await new Promise((resolve) => setImmediate(resolve))
-    // Nothing is sent before the worker is ready.
+    // Nothing is sent before the worker is ready, whatever else it says.
+    standby.reply({ type: 'inspector-closed' })
+    await new Promise((resolve) => setImmediate(resolve))
     expect(standby.sent).toEqual([])
     standby.reply({ type: 'ready' })
     expect(await sentTo(standby, 'go')).toEqual({ type: 'go', bundle: '/b1.mjs', entry: 'src/app.ts', port: 0, host: '::1', inspect: undefined })
@@ -129,6 +131,9 @@ describe('Supervisor', () => {
     expect(await restarted).toEqual({ ok: true, url: 'http://[::1]:41234', port: 41234 })
     expect(cluster.fork).toHaveBeenCalledTimes(2)
     expect(standby.sent).toHaveLength(1)
+    // The request's listeners are gone with its answer: what is left is the worker's own (ready, connections; ready, crash).
+    expect(standby.listenerCount('message')).toBe(2)
+    expect(standby.listenerCount('exit')).toBe(2)
   })
 
   it('replaces the serving worker: the next one listens on the port the first was given, then the first drains', async () => {
@@ -301,6 +306,17 @@ describe('Supervisor', () => {
     expect(first.sent.at(-1)).toEqual({ type: 'inspector-open', host: '127.0.0.1', port: 9229 })
   })
 
+  it('reports a first start that failed with --inspect, with no worker to give the inspector back to', async () => {
+    const subject = await supervisor({ inspect: { host: '127.0.0.1', port: 9229 } })
+    subject.warmUp()
+    const worker = cluster.all[0]!
+    const restarted = subject.restart('/b1.mjs', 'src/app.ts')
+    worker.reply({ type: 'ready' })
+    await sentTo(worker, 'go')
+    worker.reply({ type: 'failed', code: 'ERR', message: 'no' })
+    expect(await restarted).toEqual({ ok: false, code: 'ERR', message: 'no', reported: false })
+  })
+
   it('does not give the inspector back to a worker that died', async () => {
     const subject = await supervisor({ inspect: { host: '127.0.0.1', port: 9229 } })
     const { worker: first } = await serve(subject)
@@ -374,9 +390,11 @@ describe('Supervisor', () => {
     expect(handle.close).not.toHaveBeenCalled()
     ;(second.handles[0] as { callback: () => void }).callback()
     expect(handle.close).toHaveBeenCalledTimes(1)
-    // A 'connection' message without a handle is nothing to pass.
+    const sends = second.send.mock.calls.length
+    // A 'connection' message without a handle is nothing to pass, nor is a handle with another message.
     first.reply({ type: 'connection' })
-    expect(second.handles).toHaveLength(1)
+    first.reply({ type: 'app-message' }, { close: vi.fn() })
+    expect(second.send.mock.calls.length).toBe(sends)
   })
 
   it('closes a handed-over connection when no worker serves, or the serving one is dead', async () => {
@@ -435,8 +453,10 @@ describe('Supervisor', () => {
     await stopping
   })
 
-  it('boots no new standby once stopping', async () => {
+  it('boots no new standby once stopping, and a worker that then exits is no crash', async () => {
     const subject = await supervisor()
+    const crashes: unknown[] = []
+    subject.onCrash = (code) => crashes.push(code)
     subject.warmUp()
     const worker = cluster.all[0]!
     const restarted = subject.restart('/b1.mjs', 'src/app.ts')
@@ -448,6 +468,7 @@ describe('Supervisor', () => {
     expect(cluster.fork).toHaveBeenCalledTimes(1)
     worker.exit(0)
     await stopping
+    expect(crashes).toEqual([])
   })
 
   it('survives an IPC error of a worker', async () => {
