@@ -56,8 +56,11 @@ beforeEach(() => {
 })
 
 afterEach(async () => {
-  for (const session of sessions.splice(0)) await session.close()
-  for (const folder of folders.splice(0)) folder.remove()
+  try {
+    for (const session of sessions.splice(0)) await session.close().catch(() => {})
+  } finally {
+    for (const folder of folders.splice(0)) folder.remove()
+  }
   vi.restoreAllMocks()
   vi.doUnmock('../src/dev/supervisor.js')
   vi.doUnmock('../src/dev/restart-loop.js')
