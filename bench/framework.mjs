@@ -1,20 +1,54 @@
-// Roll against raw node:http, side by side in one run: interleaved rounds, medians,
-// spread, and the ratio Roll / raw per round, for throughput and for the server's CPU
-// time per request (steadier when the load generator, not the server, is the limit).
-// Usage: node bench/framework.mjs [rounds] [seconds]
-import { fork, spawnSync } from 'node:child_process'
+// Roll against raw node:http and fastify 5, side by side in one run: interleaved rounds,
+// medians, spread, req/s and the server's CPU time per request (user + sys of the server
+// process over a fixed number of requests, so it divides by exactly the requests answered;
+// steadier than req/s when the load generator, not the server, is the limit), and the
+// ratios roll/fastify and roll/raw of CPU per request, per round.
+// Usage: node bench/framework.mjs [rounds] [requests] [--quick]
+import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 
-const rounds = Number(process.argv[2] ?? 5)
-const seconds = Number(process.argv[3] ?? 5)
-const servers = { raw: 'servers/raw.mjs', roll: 'servers/roll.mjs' }
-const routes = { plaintext: '/hello/world', json: '/json' }
+const quick = process.argv.includes('--quick')
+const [roundsArg, requestsArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'))
+const rounds = Number(roundsArg ?? (quick ? 3 : 6))
+const requests = Number(requestsArg ?? (quick ? 5000 : 40000))
+const connections = 32
+if (!(Number.isInteger(rounds) && rounds > 0 && Number.isInteger(requests) && requests >= connections)) {
+  throw new Error(`usage: node bench/framework.mjs [rounds] [requests >= ${connections}] [--quick]`)
+}
 
-async function start(name, port) {
-  const child = fork(fileURLToPath(new URL(servers[name], import.meta.url)), { env: { ...process.env, PORT: String(port) } })
-  await once(child, 'message')
+const servers = { raw: 'servers/raw.mjs', fastify: 'servers/fastify.mjs', roll: 'servers/roll.mjs' }
+const ports = { raw: 4101, fastify: 4103, roll: 4102 }
+
+// A 1 KiB JSON body that JSON.stringify(JSON.parse(body)) gives back byte for byte.
+const echoBody = (() => {
+  const value = { items: [], pad: '' }
+  for (let id = 0; JSON.stringify(value).length < 900; id++) value.items.push({ id, name: `item-${id}`, ok: id % 2 === 0 })
+  value.pad = 'x'.repeat(1024 - JSON.stringify(value).length)
+  const body = JSON.stringify(value)
+  if (Buffer.byteLength(body) !== 1024) throw new Error('echo body is not 1 KiB')
+  return body
+})()
+
+// Each route: the request, and the one response every server must give.
+const routes = {
+  hello: { path: '/hello/world', status: 200, body: 'Hello world', type: 'text/plain' },
+  json: { path: '/json', status: 200, body: '{"message":"Hello, World!"}', type: 'application/json' },
+  query: { path: '/query?name=roll&n=3', status: 200, body: '{"name":"roll","n":"3"}', type: 'application/json' },
+  echo: {
+    path: '/echo', method: 'POST', headers: { 'content-type': 'application/json' }, requestBody: echoBody,
+    status: 200, body: echoBody, type: 'application/json',
+  },
+  404: { path: '/nope', status: 404, body: '/nope', type: 'text/plain' },
+}
+// In this order (an object lists its integer keys, '404', first).
+const routeNames = ['hello', 'json', 'query', 'echo', '404']
+
+async function start(name) {
+  const child = fork(fileURLToPath(new URL(servers[name], import.meta.url)), { env: { ...process.env, PORT: String(ports[name]) } })
+  const [message] = await Promise.race([once(child, 'message'), once(child, 'exit').then(() => [])])
+  if (message !== 'ready') throw new Error(`server ${name} did not start`)
   return child
 }
 
@@ -24,30 +58,44 @@ async function cpuTime(child) {
   return user + system
 }
 
-// wrk (C, Debian's `wrk`) when installed: it leaves more of the 2 cores to the server
-// than autocannon (JavaScript), which is the fallback.
-const hasWrk = spawnSync('wrk', ['--version']).error === undefined
-const client = hasWrk ? 'wrk -t1' : 'autocannon'
-
-async function load(port, path) {
-  const url = `http://127.0.0.1:${port}${path}`
-  if (hasWrk) {
-    const { stdout } = spawnSync('wrk', ['-t1', '-c50', `-d${seconds}s`, url], { encoding: 'utf8' })
-    const number = (pattern) => Number(stdout.match(pattern)?.[1] ?? 0)
-    return {
-      perSecond: number(/Requests\/sec:\s+([\d.]+)/), total: number(/(\d+) requests in/),
-      failures: number(/Socket errors: connect (\d+)/) + number(/Non-2xx or 3xx responses: (\d+)/),
-    }
+// A wrong server must not look fast: one request per route and server, checked, first.
+async function check(name, route) {
+  const { path, method = 'GET', headers, requestBody, status, body, type } = routes[route]
+  const response = await fetch(`http://127.0.0.1:${ports[name]}${path}`, { method, headers, body: requestBody })
+  const text = await response.text()
+  const contentType = response.headers.get('content-type') ?? ''
+  if (response.status !== status || text !== body || !contentType.startsWith(type)) {
+    throw new Error(`${name} ${method} ${path}: ${response.status} ${contentType} ${JSON.stringify(text.slice(0, 80))}, ` +
+      `expected ${status} ${type} ${JSON.stringify(body.slice(0, 80))}`)
   }
-  const result = await autocannon({ url, connections: 50, duration: seconds })
-  return { perSecond: result.requests.average, total: result.requests.total, failures: result.errors + result.non2xx }
 }
 
-async function measure(child, port, path) {
+// autocannon (wrk is not used: its POST bodies need a Lua script, and one client for all
+// routes keeps the figures comparable). Exactly `amount` requests, every one answered with
+// the route's status, or the measurement fails.
+async function load(name, route, amount) {
+  const { path, method = 'GET', headers, requestBody, status } = routes[route]
+  const result = await autocannon({
+    url: `http://127.0.0.1:${ports[name]}${path}`, method, headers, body: requestBody, connections, amount,
+    // It checks whether it is done once a sample: the default (1 s) would round the time up.
+    sampleInt: 10,
+  })
+  const answered = result.statusCodeStats?.[status]?.count ?? 0
+  if (result.errors || result.timeouts || result.requests.total !== amount || answered !== amount) {
+    throw new Error(`${name} ${method} ${path}: ${amount} requests, ${result.requests.total} answered, ` +
+      `${answered} with ${status}, ${result.errors} errors, ${result.timeouts} timeouts, ` +
+      `status codes ${JSON.stringify(result.statusCodeStats)}`)
+  }
+  return result
+}
+
+async function measure(child, name, route) {
   const before = await cpuTime(child)
-  const result = await load(port, path)
-  if (result.failures) throw new Error(`${path} on port ${port}: ${result.failures} failed requests`)
-  return { perSecond: result.perSecond, cpuPerRequest: (await cpuTime(child) - before) / result.total }
+  const begin = performance.now()
+  await load(name, route, requests)
+  const seconds = (performance.now() - begin) / 1000
+  const cpu = await cpuTime(child) - before
+  return { perSecond: requests / seconds, cpuPerRequest: cpu / requests }
 }
 
 const median = (values) => {
@@ -58,36 +106,43 @@ const median = (values) => {
 const span = (values, digits = 0) =>
   `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`
 
-const ports = { raw: 4101, roll: 4102 }
-const children = { raw: await start('raw', ports.raw), roll: await start('roll', ports.roll) }
+const names = Object.keys(servers)
+const children = {}
 const results = {}
+const started = Date.now()
 try {
-  // Warm up both servers (JIT) before measuring.
-  for (const path of Object.values(routes)) for (const name of Object.keys(servers)) await load(ports[name], path)
+  for (const name of names) children[name] = await start(name)
+  for (const route of routeNames) for (const name of names) await check(name, route)
+  // Warm up every server on every route (JIT) before measuring.
+  for (const route of routeNames) for (const name of names) await load(name, route, Math.max(connections, requests >> 1))
   for (let round = 1; round <= rounds; round++) {
-    for (const [route, path] of Object.entries(routes)) {
-      // Alternate who goes first, so a drift in the machine's speed hits both alike.
-      const order = round % 2 ? ['raw', 'roll'] : ['roll', 'raw']
+    for (const route of routeNames) {
+      // Rotate who goes first, so a drift in the machine's speed hits all alike.
+      const order = names.map((_, i) => names[(i + round - 1) % names.length])
       const run = {}
-      for (const name of order) run[name] = await measure(children[name], ports[name], path)
-      const entry = (results[route] ??= { raw: [], roll: [], ratio: [], cpuRaw: [], cpuRoll: [], cpuRatio: [] })
-      entry.raw.push(run.raw.perSecond)
-      entry.roll.push(run.roll.perSecond)
-      entry.ratio.push(run.roll.perSecond / run.raw.perSecond)
-      entry.cpuRaw.push(run.raw.cpuPerRequest)
-      entry.cpuRoll.push(run.roll.cpuPerRequest)
-      entry.cpuRatio.push(run.raw.cpuPerRequest / run.roll.cpuPerRequest)
-      console.log(`round ${round} ${route.padEnd(9)} raw ${run.raw.perSecond.toFixed(0)} req/s, ${run.raw.cpuPerRequest.toFixed(1)} µs CPU/req   ` +
-        `roll ${run.roll.perSecond.toFixed(0)} req/s, ${run.roll.cpuPerRequest.toFixed(1)} µs CPU/req`)
+      for (const name of order) run[name] = await measure(children[name], name, route)
+      const entry = (results[route] ??= { perSecond: {}, cpu: {}, rollFastify: [], rollRaw: [] })
+      for (const name of names) {
+        ;(entry.perSecond[name] ??= []).push(run[name].perSecond)
+        ;(entry.cpu[name] ??= []).push(run[name].cpuPerRequest)
+      }
+      entry.rollFastify.push(run.roll.cpuPerRequest / run.fastify.cpuPerRequest)
+      entry.rollRaw.push(run.roll.cpuPerRequest / run.raw.cpuPerRequest)
+      console.log(`round ${round} ${route.padEnd(5)} ` +
+        names.map((name) => `${name} ${run[name].perSecond.toFixed(0)} req/s ${run[name].cpuPerRequest.toFixed(1)} µs`).join('   '))
     }
   }
 } finally {
   for (const child of Object.values(children)) child.kill()
 }
 
-console.log(`\n${rounds} interleaved rounds of ${seconds} s, 50 connections, ${client} on loopback; median (min–max)`)
-console.log('route      raw req/s             roll req/s            roll/raw req/s       raw µs CPU/req   roll µs CPU/req  raw/roll CPU')
-for (const [route, entry] of Object.entries(results)) {
-  console.log(`${route.padEnd(10)} ${span(entry.raw).padEnd(21)} ${span(entry.roll).padEnd(21)} ${span(entry.ratio, 3).padEnd(20)} ` +
-    `${span(entry.cpuRaw, 1).padEnd(16)} ${span(entry.cpuRoll, 1).padEnd(16)} ${span(entry.cpuRatio, 3)}`)
+console.log(`\n${rounds} interleaved rounds of ${requests} requests per route and server, ${connections} connections, ` +
+  `autocannon on loopback, ${((Date.now() - started) / 1000).toFixed(0)} s; median (min–max)`)
+console.log('route  raw req/s             fastify req/s         roll req/s            ' +
+  'raw µs CPU/req    fastify µs CPU/req  roll µs CPU/req   roll/fastify CPU     roll/raw CPU')
+for (const route of routeNames) {
+  const entry = results[route]
+  console.log(`${route.padEnd(6)} ${names.map((name) => span(entry.perSecond[name]).padEnd(21)).join(' ')} ` +
+    `${names.map((name) => span(entry.cpu[name], 1).padEnd(name === 'fastify' ? 19 : 17)).join(' ')} ` +
+    `${span(entry.rollFastify, 2).padEnd(20)} ${span(entry.rollRaw, 2)}`)
 }
