@@ -186,25 +186,19 @@ export class Roll extends Map<string, unknown> {
     try {
       const answered = this.routeRequest(request, response)
       if (answered === false || !(await answered)) {
-        const payload = request.route.payload
-        if (payload === null) throw new HttpError(404, request.path)
-        if (payload.protocol !== 'http') {
-          // RFC 9110 §15.5.22: a 426 names the protocol to switch to.
-          response.headers['Upgrade'] = payload.protocol
-          throw new HttpError(426)
-        }
-        const handler = payload[request.method]
-        if (typeof handler !== 'function' || !METHODS.has(request.method)) {
-          response.headers['Allow'] = HTTP_METHODS.filter((method) => typeof payload[method] === 'function').join(', ')
-          throw new HttpError(405)
-        }
-        if (!payload.lazyBody) {
-          const loading = request.loadBody()
-          if (loading !== LOADED) await loading
-        }
-        if (!(this.#listens('request') && (await this.hook('request', request, response)))) {
-          const result = handler(request, response, request.route.vars)
-          if (isPromise(result)) await result
+        const refused = refusal(request, response)
+        if (refused !== undefined) await this.onError(request, response, refused)
+        else {
+          const payload = request.route.payload!
+          if (!payload.lazyBody) {
+            const loading = request.loadBody()
+            if (loading !== LOADED) await loading
+          }
+          if (!(this.#listens('request') && (await this.hook('request', request, response)))) {
+            const handler = payload[request.method] as Handler // called as a function, not a method of payload
+            const result = handler(request, response, request.route.vars)
+            if (isPromise(result)) await result
+          }
         }
       }
     } catch (error) {
@@ -224,6 +218,7 @@ export class Roll extends Map<string, unknown> {
     }
     const httpError = error as HttpError
     sendText(response, httpError.status, httpError.message)
+    if (!this.#listens('error')) return
     try {
       await this.hook('error', request, response, httpError)
     } catch (listenerError) {
@@ -231,6 +226,20 @@ export class Roll extends Map<string, unknown> {
       logUnexpected(request, new HttpError(500, undefined, { cause: listenerError }))
     }
   }
+}
+
+// Why the route cannot answer: 404 (no route), 426 (a websocket route, RFC 9110 §15.5.22
+// names the protocol), 405 (no handler for the method); undefined when it can.
+function refusal(request: Request, response: Response): HttpError | undefined {
+  const payload = request.route.payload
+  if (payload === null) return HttpError.answer(404, request.path)
+  if (payload.protocol !== 'http') {
+    response.headers['Upgrade'] = payload.protocol
+    return HttpError.answer(426)
+  }
+  if (typeof payload[request.method] === 'function' && METHODS.has(request.method)) return undefined
+  response.headers['Allow'] = HTTP_METHODS.filter((method) => typeof payload[method] === 'function').join(', ')
+  return HttpError.answer(405)
 }
 
 // An error message may echo client input (a 404 echoes the path): a Content-Type the

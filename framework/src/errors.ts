@@ -57,4 +57,18 @@ export class HttpError extends Error {
     this.name = 'HttpError'
     this.status = status
   }
+
+  /**
+   * An HttpError for an answer that is no bug (a 404, a 405): without the stack trace,
+   * which would cost more than the rest of such a request.
+   */
+  static answer(status: number, message?: string): HttpError {
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    try {
+      return new HttpError(status, message)
+    } finally {
+      Error.stackTraceLimit = limit
+    }
+  }
 }

@@ -10,24 +10,16 @@ export { parsePath, type PathPart } from './route-path.js'
 type Vars = Record<string, string>
 
 interface Route<T> { index: number; payload: T; names: string[] }
-/** The end of a route whose placeholder may span segments: one regex over the rest of the path. */
-interface Tail<T> {
-  /** The shape of the rest of the path: its parts without the placeholders' names. */
-  key: string
-  regex: RegExp
-  groups: number[]
-  route: Route<T>
-  /** The rest of the path is one `{x:path}` (at least a character) or `{x:any}`: no regex needed. */
-  whole?: 'path' | 'any'
-}
+/**
+ * The end of a route whose placeholder may span segments: one regex over the rest of the
+ * path (of shape `key`), or none when the rest is one `{x:path}` or `{x:any}` (`whole`).
+ */
+interface Tail<T> { key: string; regex: RegExp; groups: number[]; route: Route<T>; whole?: 'path' | 'any' }
 // Every node has every field from the start: one object shape keeps the lookup's
 // property reads monomorphic, which the JIT makes fast.
 class Node<T> {
   statics: Map<string, Node<T>> | undefined = undefined
-  /**
-   * The one static child, when there is only one, and the chain of single static children
-   * below it that hold nothing else: `jumpText` ('api/v1') is compared in place, at once.
-   */
+  /** The only static child and the single children below it that hold nothing else, compared at once ('api/v1'). */
   jump: Node<T> | undefined = undefined
   jumpText = ''
   patterns: { key: string; pattern: SegmentPattern; node: Node<T> }[] | undefined = undefined

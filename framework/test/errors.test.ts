@@ -50,6 +50,27 @@ describe('HttpError', () => {
     expect(error.cause).toBe(cause)
   })
 
+  test('HttpError.answer makes one without a stack trace, for answers that are no bug, and leaves stacks on afterwards', () => {
+    const answer = HttpError.answer(404, '/nope')
+    expect(answer).toBeInstanceOf(HttpError)
+    expect([answer.status, answer.message, answer.stack]).toEqual([404, '/nope', 'HttpError: /nope'])
+    expect(HttpError.answer(405).message).toBe('Method Not Allowed')
+    expect(new HttpError(500).stack).toMatch(/\n\s+at /)
+    expect(() => HttpError.answer(999)).toThrow(RangeError)
+    expect(new Error('after a refused answer').stack).toMatch(/\n\s+at /)
+  })
+
+  test('the 404, 405 and 426 the app answers carry no stack trace to the error event', async () => {
+    const app = new Roll()
+    app.route('/ws', { protocol: 'websocket' }, async () => {})
+    app.route('/get', () => {})
+    const stacks: string[] = []
+    app.listen('error', (_request, _response, error) => { stacks.push(error.stack ?? '') })
+    const client = createClient(app)
+    expect([(await client.get('/nope')).status, (await client.post('/get')).status, (await client.get('/ws')).status]).toEqual([404, 405, 426])
+    expect(stacks).toEqual(['HttpError: /nope', 'HttpError: Method Not Allowed', 'HttpError: Upgrade Required'])
+  })
+
   test('throws a RangeError for an unknown status code', () => {
     expect(() => new HttpError(999)).toThrow(new RangeError('HttpError: 999 is not a known HTTP status code; use one of HTTPStatus.'))
   })
