@@ -36,6 +36,9 @@ function decodePath(raw: string): string {
   }
 }
 
+// The client went away mid-body: no one is left to answer, and it is not the app's fault.
+const clientLeft = (cause: unknown) => new HttpError(400, 'The client closed the connection before the whole body arrived', { cause })
+
 /** `application/x-www-form-urlencoded`, strict as Python's `parse_qs(strict_parsing=True)`: every pair needs a `=`. */
 function parseUrlencoded(text: string, form: Form): Form {
   if (text === '') return form
@@ -248,10 +251,14 @@ export class Request extends Map<string, unknown> {
     if (Number(this.#source.headers['content-length']) > limit) throw tooLarge()
     const chunks: Uint8Array[] = []
     let size = 0
-    for await (const chunk of this.#chunks()) {
-      size += chunk.length
-      if (size > limit) throw tooLarge()
-      chunks.push(chunk)
+    try {
+      for await (const chunk of this.#source) {
+        size += chunk.length
+        if (size > limit) throw tooLarge()
+        chunks.push(chunk)
+      }
+    } catch (error) {
+      throw error instanceof HttpError ? error : clientLeft(error)
     }
     return chunks.length === 1 ? Buffer.from(chunks[0].buffer, chunks[0].byteOffset, chunks[0].length) : Buffer.concat(chunks, size)
   }
@@ -270,8 +277,7 @@ export class Request extends Map<string, unknown> {
     try {
       yield* this.#source
     } catch (error) {
-      // The client went away mid-body: no one is left to answer, and it is not the app's fault.
-      throw new HttpError(400, 'The client closed the connection before the whole body arrived', { cause: error })
+      throw clientLeft(error)
     }
   }
 }
