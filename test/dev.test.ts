@@ -142,6 +142,35 @@ describe('roll dev', () => {
     }
   })
 
+  it('listens on PORT and HOST from the environment, and --port and --host win over them', async () => {
+    const free = async () => {
+      const server = createServer()
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      const { port } = server.address() as AddressInfo
+      await new Promise((resolve) => server.close(resolve))
+      return port
+    }
+    const [fromEnv, fromFlag] = [await free(), await free()]
+    const byEnv = RollProcess.roll(['dev'], appCopy(), { PORT: String(fromEnv), HOST: '0.0.0.0' })
+    expect(await byEnv.url()).toBe(`http://0.0.0.0:${fromEnv}`)
+    expect(await get(`http://127.0.0.1:${fromEnv}/`)).toEqual({ status: 200, text: 'hello from version 1' })
+    const byFlag = RollProcess.roll(['dev', '--port', String(fromFlag), '--host', '127.0.0.1'], appCopy(), { PORT: String(fromEnv), HOST: '0.0.0.0' })
+    expect(await byFlag.url()).toBe(`http://127.0.0.1:${fromFlag}`)
+  })
+
+  it('refuses a PORT that is not a port number, naming the variable and the fix', async () => {
+    const roll = RollProcess.roll(['dev'], appCopy(), { PORT: 'eighty' })
+    expect((await roll.exited).code).toBe(1)
+    expect(roll.output).toContain("roll: PORT must be an integer from 0 to 65535, got 'eighty'. Set PORT to a port number (e.g. PORT=3579), or pass --port.\n")
+  })
+
+  it('says in --help that PORT and HOST are the defaults', async () => {
+    const help = RollProcess.roll(['dev', '--help'], appCopy())
+    await help.exited
+    expect(help.output).toMatch(/--port\s+Port to listen on \(default: \$PORT, else 3579; 0: any free port\)/)
+    expect(help.output).toMatch(/--host\s+Address to listen on \(default: \$HOST, else 127\.0\.0\.1\)/)
+  })
+
   it('restarts on rs + Enter', async () => {
     const { roll, url } = await startDev()
     const before = (await get(`${url}/pid`)).text

@@ -8,21 +8,21 @@ import { CliError } from '../errors.js'
 import { error } from '../log.js'
 
 interface DevArgs {
-  port: number
-  host: string
+  port?: number
+  host?: string
   entry?: string
   inspect?: string
   open: boolean
 }
 
-/** `roll dev [--port 3579] [--host 127.0.0.1] [--entry src/app.ts] [--inspect] [--open]` */
+/** `roll dev [--port $PORT|3579] [--host $HOST|127.0.0.1] [--entry src/app.ts] [--inspect] [--open]` */
 export const dev: CommandModule<object, DevArgs> = {
   command: 'dev',
   describe: 'Serve the app, restarting it on each change without dropping a request',
   builder: (yargs) =>
     yargs.options({
-      port: { type: 'number', default: 3579, describe: 'Port to listen on (0: any free port)' },
-      host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' },
+      port: { type: 'number', describe: 'Port to listen on (default: $PORT, else 3579; 0: any free port)' },
+      host: { type: 'string', describe: 'Address to listen on (default: $HOST, else 127.0.0.1)' },
       entry: { type: 'string', describe: 'The app module (default: "roll.entry" in package.json, else src/app.ts)' },
       inspect: { type: 'string', describe: 'Open the Node inspector of the app ([host:]port, default 127.0.0.1:9229)' },
       open: { type: 'boolean', default: false, describe: 'Open the app in the browser' },
@@ -31,7 +31,10 @@ export const dev: CommandModule<object, DevArgs> = {
 }
 
 async function runDev(args: DevArgs): Promise<void> {
-  const options = { ...args, port: checkPort(args.port), inspect: args.inspect === undefined ? undefined : parseInspect(args.inspect) }
+  // As for roll start and dist/server.mjs: PORT and HOST from the environment, unless the flags say otherwise.
+  const port = args.port === undefined ? checkPort(process.env.PORT ?? '3579', 'PORT') : checkPort(args.port, '--port')
+  const host = args.host ?? (process.env.HOST || '127.0.0.1')
+  const options = { ...args, port, host, inspect: args.inspect === undefined ? undefined : parseInspect(args.inspect) }
   // 1. From the start, Ctrl-C, SIGTERM or a fatal error stop everything (step 5).
   const { stopped, fail } = stopSignals()
   // 2. The bundles' folder (once the entry is known to exist), and a standby worker that boots while the first bundle builds.
@@ -85,9 +88,11 @@ function stopSignals(): { stopped: Promise<Error | undefined>; fail: (problem: E
   return { stopped, fail }
 }
 
-function checkPort(port: number): number {
+function checkPort(value: number | string, from: '--port' | 'PORT'): number {
+  const port = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CliError(`--port must be an integer from 0 to 65535, got ${port}.`, 'Pass e.g. --port 3579.')
+    const hint = from === 'PORT' ? 'Set PORT to a port number (e.g. PORT=3579), or pass --port.' : 'Pass e.g. --port 3579.'
+    throw new CliError(`${from} must be an integer from 0 to 65535, got ${typeof value === 'string' ? `'${value}'` : value}.`, hint)
   }
   return port
 }
