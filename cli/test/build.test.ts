@@ -133,6 +133,14 @@ describe('roll build', () => {
     expect(logged.some((line) => line.trim().startsWith('shouty'))).toBe(false)
   })
 
+  it('says how long the build took, by the clock', async () => {
+    const root = app()
+    // A clock that stands still: the build takes 0 ms.
+    vi.spyOn(performance, 'now').mockReturnValue(5_000.4)
+    expect(await rollBuild(root)).toBe(0)
+    expect(out).toEqual(['[roll] built src/app.ts in 0 ms\n'])
+  })
+
   it('takes several --external packages', async () => {
     const root = app({ 'src/app.ts': "import 'shouty'\nimport 'other'\nexport const app = { route() {}, dispatch() {} }\n" })
     expect(await rollBuild(root, ['--external', 'shouty', 'other'])).toBe(0)

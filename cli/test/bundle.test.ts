@@ -4,9 +4,17 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { BuildResult, Message, Metafile } from 'esbuild'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { removeTemps, repoRoot, tempDir } from '../../test/helpers/create.js'
-import { buildErrors, devBuildOptions, externalImports, formatErrors, productionBuildOptions, sourceInputs } from '../src/bundle.js'
+
+// Imported afresh for each test: the options shared by both bundles are made when the module
+// loads, and a mutant of them is only seen by a load made under the test.
+let { buildErrors, devBuildOptions, externalImports, formatErrors, productionBuildOptions, sourceInputs } = await import('../src/bundle.js')
+
+beforeEach(async () => {
+  vi.resetModules()
+  ;({ buildErrors, devBuildOptions, externalImports, formatErrors, productionBuildOptions, sourceInputs } = await import('../src/bundle.js'))
+})
 
 afterEach(removeTemps)
 

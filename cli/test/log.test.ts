@@ -1,6 +1,9 @@
 // The roll commands' output: "[roll] " lines, coloured only on a terminal and without NO_COLOR.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { color, error, info } from '../src/log.js'
+
+// Imported afresh for each test: `color` is made when the module loads, and a mutant of it
+// is only seen by a load made under the test.
+let { color, error, info } = await import('../src/log.js')
 
 const ttys = { stdout: process.stdout.isTTY, stderr: process.stderr.isTTY }
 let out: string[]
@@ -11,7 +14,9 @@ function terminal(stdout: boolean, stderr: boolean): void {
   process.stderr.isTTY = stderr
 }
 
-beforeEach(() => {
+beforeEach(async () => {
+  vi.resetModules()
+  ;({ color, error, info } = await import('../src/log.js'))
   // Node's styleText colours when FORCE_COLOR says so, whatever the streams: what is left to test is log.ts's own choice.
   vi.stubEnv('FORCE_COLOR', '1')
   vi.stubEnv('NO_COLOR', undefined)
