@@ -2,6 +2,7 @@
 // the same check. It never listens: `roll dev`, `roll start`, dist/server.mjs and the tests serve it.
 import { Roll } from '@roll/framework'
 import { basicAuth, credentialsFromEnv, type BasicAuthOptions } from './auth.js'
+import { favicon, home } from './home.js'
 
 /** Builds the app; without credentials every protected route answers 401. */
 export function createApp(credentials: BasicAuthOptions | undefined): Roll {
@@ -13,9 +14,9 @@ export function createApp(credentials: BasicAuthOptions | undefined): Roll {
     })
   }
 
-  app.route('/', async (request, response) => {
-    response.body = 'Welcome! This page is public; /private asks for a user name and a password.'
-  })
+  // The public page a browser shows at / (it links to /private), and its icon.
+  app.route('/', home(credentials !== undefined))
+  app.route('/favicon.ico', favicon)
 
   app.route(
     '/private',

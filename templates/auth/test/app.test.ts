@@ -26,6 +26,53 @@ describe('the public route', () => {
     expect(resp.status).toBe(200)
     expect(resp.text).toContain('public')
   })
+
+  it('is an HTML page named after the template', async () => {
+    const resp = await client.get('/')
+    expect(resp.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(resp.text).toMatch(/^<!doctype html>/)
+    expect(resp.text).toContain('<title>auth')
+    expect(resp.text).toContain('<h1>auth</h1>')
+    expect(resp.text).toContain('<code>src/app.ts</code>')
+    expect(resp.text).toContain('<code>npm test</code>')
+  })
+
+  it('links to the icon and the protected route, and names the websocket', async () => {
+    const { text } = await client.get('/')
+    expect([...text.matchAll(/href="([^"]*)"/g)].map(([, href]) => href)).toEqual(['/favicon.ico', '/private'])
+    expect(text).toContain('<code>/private/ws</code>')
+  })
+
+  it('says where the credentials come from, never what they are', async () => {
+    const { text } = await client.get('/')
+    expect(text).toContain('<code>AUTH_USERNAME</code> and <code>AUTH_PASSWORD</code>')
+    expect(text).not.toContain('are not set')
+    expect(text).not.toContain(credentials.password)
+  })
+
+  it('says how to set the credentials when they are missing', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const locked = createClient(createApp(undefined))
+    const { status, text } = await locked.get('/')
+    expect(status).toBe(200)
+    expect(text).toContain('are not set')
+    expect(text).toContain('<code>.env.example</code>')
+    await locked.close()
+    warn.mockRestore()
+  })
+
+  it('escapes the host it shows in its curl command', async () => {
+    const resp = await client.get('/', { headers: { Host: '<b>"x"</b>&' } })
+    expect(resp.text).toContain('http://&lt;b&gt;&quot;x&quot;&lt;/b&gt;&amp;/private</code>')
+    expect(resp.text).not.toContain('<b>')
+  })
+
+  it('has an icon, without credentials, so the browser asking for it gets no 404', async () => {
+    const resp = await client.get('/favicon.ico')
+    expect(resp.status).toBe(200)
+    expect(resp.headers['content-type']).toBe('image/svg+xml')
+    expect(resp.text).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/)
+  })
 })
 
 describe('the private route', () => {

@@ -1,12 +1,17 @@
-// The app: Roll's hello route, a JSON route and the logger extension. It never listens:
+// The app: a first page, Roll's hello route, a JSON route and the logger extension. It never listens:
 // `roll dev`, `roll start`, the built server (dist/server.mjs) and the tests serve it.
 import { HttpError, HTTPStatus, Roll } from '@roll/framework'
 import { logger } from '@roll/framework/extensions'
+import { favicon, home } from './home.js'
 
 export const app = new Roll()
 
 // One line per request ("GET /hello/world") on the console.
 logger(app)
+
+// The page a browser shows at / (links to the routes below), and its icon.
+app.route('/', home)
+app.route('/favicon.ico', favicon)
 
 app.route('/hello/{parameter}', async (request, response, { parameter }) => {
   if (parameter === 'foo') {

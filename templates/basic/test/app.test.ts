@@ -7,6 +7,43 @@ import { app } from '../src/app.js'
 const client = createClient(app)
 afterAll(() => client.close())
 
+// The targets of a page's links, unescaped.
+const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map(([, href]) => href.replaceAll('&amp;', '&'))
+
+describe('the first page', () => {
+  it('is an HTML page named after the template', async () => {
+    const resp = await client.get('/')
+    expect(resp.status).toBe(HTTPStatus.OK)
+    expect(resp.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(resp.text).toMatch(/^<!doctype html>/)
+    expect(resp.text).toContain('<title>basic')
+    expect(resp.text).toContain('<h1>basic</h1>')
+    expect(resp.text).toContain('<code>src/app.ts</code>')
+    expect(resp.text).toContain('<code>npm test</code>')
+  })
+
+  it('links to the icon and to each route, which answer as the page says', async () => {
+    const { text } = await client.get('/')
+    expect(hrefs(text)).toEqual(['/favicon.ico', '/hello/world', '/hello/foo', '/api/greeting?name=Ada'])
+    expect((await client.get('/hello/world')).text).toBe('Hello world')
+    expect((await client.get('/hello/foo')).status).toBe(HTTPStatus.BAD_REQUEST)
+    expect((await client.get('/api/greeting?name=Ada')).json).toEqual({ greeting: 'Hello Ada' })
+  })
+
+  it('escapes the host it shows in its curl command', async () => {
+    const resp = await client.get('/', { headers: { Host: '<b>"x"</b>&' } })
+    expect(resp.text).toContain('curl http://&lt;b&gt;&quot;x&quot;&lt;/b&gt;&amp;/hello/world')
+    expect(resp.text).not.toContain('<b>')
+  })
+
+  it('has an icon, so the browser asking for it gets no 404', async () => {
+    const resp = await client.get('/favicon.ico')
+    expect(resp.status).toBe(HTTPStatus.OK)
+    expect(resp.headers['content-type']).toBe('image/svg+xml')
+    expect(resp.text).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/)
+  })
+})
+
 describe('/hello/{parameter}', () => {
   // Roll's first test, from its tutorial.
   it('says hello to the parameter', async () => {

@@ -1,7 +1,8 @@
 // The app: Roll's "How to subclass Roll itself". MyRoll builds every request's query with
 // MyQuery, whose `date` getter turns year, month and day into a date, or a 400 naming the
-// bad key. It never listens: `roll dev`, `roll start`, dist/server.mjs and the tests serve it.
+// bad key; `/` is a first page linking to it. It never listens: `roll dev`, `roll start`, dist/server.mjs and the tests serve it.
 import { HttpError, HTTPStatus, Query, Roll } from '@roll/framework'
+import { favicon, home } from './home.js'
 
 /** A query string that knows dates: `?year=2017&month=9&day=20`. */
 export class MyQuery extends Query {
@@ -41,6 +42,10 @@ const pad = (value: number, length: number) => String(value).padStart(length, '0
 export const isoDay = (date: Date) => `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`
 
 export const app = new MyRoll()
+
+// The page a browser shows at / (links to /hello/ with good and bad dates), and its icon.
+app.route('/', home)
+app.route('/favicon.ico', favicon)
 
 app.route('/hello/', async (request, response) => {
   // request.query is built by MyRoll's Query, so it is a MyQuery.

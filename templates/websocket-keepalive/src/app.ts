@@ -1,9 +1,10 @@
 // The app: a websocket endpoint with Roll's ping/pong keep-alive, where every message is
-// broadcast to every open socket (so a lone client gets an echo), and a page to try it.
+// broadcast to every open socket (so a lone client gets an echo), and a page to try it, at /.
 // It never listens: `roll dev`, `roll start`, dist/server.mjs and the tests serve it.
 import path from 'node:path'
 import { ConnectionClosed, Roll, TimeoutError, type WebSocketConnection } from '@roll/framework'
 import { staticFiles, websocketsStore } from '@roll/framework/extensions'
+import { favicon, home } from './home.js'
 
 /** The keep-alive timeouts, in milliseconds. */
 export interface KeepAliveOptions {
@@ -17,13 +18,14 @@ export interface KeepAliveOptions {
 export function createApp({ receiveTimeout = 20_000, pongTimeout = 10_000 }: KeepAliveOptions = {}): Roll {
   const app = new Roll()
   // The page: public/index.html at /static/ (paths are relative to the app folder).
-  staticFiles(app, { prefix: '/static/', root: path.resolve('public'), defaultIndex: 'index.html' })
+  const root = path.resolve('public')
+  staticFiles(app, { prefix: '/static/', root, defaultIndex: 'index.html' })
   // Keeps the open websockets in app.get('websockets'), for the broadcast.
   websocketsStore(app)
 
-  app.route('/', async (request, response) => {
-    response.redirect = ['/static/', 302]
-  })
+  // The same page at /, the URL `npm run dev` prints, and an icon for it.
+  app.route('/', home(root))
+  app.route('/favicon.ico', favicon)
 
   app.route('/ws', { protocol: 'websocket' }, async (request, ws) => {
     while (true) {

@@ -77,11 +77,27 @@ describe('the page', () => {
     await client.close()
   })
 
-  it('is where / redirects to', async () => {
+  it('is the first page, at /', async () => {
     const client = createClient(createApp())
     const resp = await client.get('/')
-    expect(resp.status).toBe(302)
-    expect(resp.headers.location).toBe('/static/')
+    expect(resp.status).toBe(200)
+    expect(resp.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(resp.text).toBe((await client.get('/static/')).text)
+    expect(resp.text).toContain('<title>websocket-keepalive')
+    expect(resp.text).toContain('<h1>websocket-keepalive</h1>')
+    expect(resp.text).toContain('new WebSocket(')
+    expect(resp.text).toContain('<code>src/app.ts</code>')
+    expect(resp.text).toContain('<code>npm test</code>')
+    expect([...resp.text.matchAll(/href="([^"]*)"/g)].map(([, href]) => href)).toEqual(['/favicon.ico', '/static/'])
+    await client.close()
+  })
+
+  it('has an icon, so the browser asking for it gets no 404', async () => {
+    const client = createClient(createApp())
+    const resp = await client.get('/favicon.ico')
+    expect(resp.status).toBe(200)
+    expect(resp.headers['content-type']).toBe('image/svg+xml')
+    expect(resp.text).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/)
     await client.close()
   })
 })
