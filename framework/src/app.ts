@@ -69,6 +69,7 @@ export class Roll extends Map<string, unknown> {
   readonly maxBodySize: number
   readonly maxMessageSize: number
   #router?: RouterLike<RoutePayload>
+  #paths = new Map<RoutePayload, string>() // each route's payload, with the path it was first registered under
   #listeners: Record<string, Listener[]> = Object.create(null)
 
   constructor(options: RollOptions = {}) {
@@ -119,8 +120,14 @@ export class Roll extends Map<string, unknown> {
     }
     const payload = (this.#router ??= new this.Router()).add(path, { ...handlers, ...extras } as RoutePayload)
     payload.protocol ??= 'http'
+    if (!this.#paths.has(payload)) this.#paths.set(payload, path)
     for (const listener of this.#listeners['route:add'] ?? []) if (listener(path, view, options)) break
     return view
+  }
+
+  /** The routes, in registration order: each path (the first, for merged routes), its methods and protocol. */
+  get routes(): { path: string; methods: string[]; protocol: RoutePayload['protocol'] }[] {
+    return [...this.#paths].map(([payload, path]) => ({ path, methods: HTTP_METHODS.filter((method) => typeof payload[method] === 'function'), protocol: payload.protocol }))
   }
 
   /** The route matching `path`; its payload is `null` when none does. */

@@ -105,6 +105,20 @@ describe('app.route answers', () => {
     expect((await client.put('/items/7')).headers['allow']).toBe('GET, POST')
   })
 
+  test('lists its routes in registration order, with their methods and protocol (app.routes)', () => {
+    const app = new Roll()
+    app.route('/items/{id:digit}', () => {})
+    app.route('/items/{key:digit}', { methods: ['POST', 'put'] }, () => {})
+    app.route('/ws', { protocol: 'websocket' }, async () => {})
+    app.route('/', { methods: ['GET', 'HEAD'] }, () => {})
+    expect(app.routes).toEqual([
+      { path: '/items/{id:digit}', methods: ['GET', 'POST', 'PUT'], protocol: 'http' },
+      { path: '/ws', methods: ['GET'], protocol: 'websocket' },
+      { path: '/', methods: ['GET', 'HEAD'], protocol: 'http' },
+    ])
+    expect(new Roll().routes).toEqual([])
+  })
+
   test('keeps route options on request.route.payload along with the handlers', async () => {
     const app = new Roll()
     let payload: Record<string, unknown> | null = null
