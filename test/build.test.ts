@@ -36,6 +36,9 @@ describe('roll build', () => {
     const url = await server.url()
     expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 1' })
     expect(await get(`${url}/healthz`)).toEqual({ status: 200, text: 'ok' })
+    // roll dev's pages for browsers are not in the production bundle.
+    const browser = await fetch(`${url}/nope`, { headers: { Accept: 'text/html' } })
+    expect([browser.status, browser.headers.get('content-type'), await browser.text()]).toEqual([404, 'text/plain; charset=utf-8', '/nope'])
     const slow = get(`${url}/slow?ms=700`)
     await server.waitFor(/slow request started/)
     server.child.kill('SIGTERM')

@@ -171,6 +171,52 @@ describe('roll dev', () => {
     expect(help.output).toMatch(/--host\s+Address to listen on \(default: \$HOST, else 127\.0\.0\.1\)/)
   })
 
+  describe('pages for browsers', () => {
+    const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+    const throwing = [
+      "import { Roll } from '@roll/framework'",
+      'export const app = new Roll()',
+      "app.route('/', (_request, response) => { response.body = 'home' })",
+      "app.route('/items/{id:digit}', { methods: ['GET', 'POST'] }, () => {})",
+      "app.route('/boom', () => {",
+      "  throw new Error('kaboom <script>alert(1)</script>')",
+      '})',
+      '',
+    ].join('\n')
+
+    it('shows a browser an HTML 404 listing the routes, escaped, and any other client the plain 404', async () => {
+      const { url } = await startDev([], (dir) => writeAppFile(dir, 'src/app.ts', throwing))
+      const page = await fetch(`${url}/<script>x</script>`, { headers: { Accept: browser } })
+      expect(page.status).toBe(404)
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+      const html = await page.text()
+      expect(html).toContain('No route matches <code>GET /&lt;script&gt;x&lt;/script&gt;</code>')
+      expect(html).not.toContain('<script>')
+      expect(html).toContain('<tr><td><code>GET</code></td><td><code>/</code></td>')
+      expect(html).toContain('<tr><td><code>GET, POST</code></td><td><code>/items/{id:digit}</code></td>')
+      for (const accept of ['*/*', 'application/json', undefined]) {
+        const plain = await fetch(`${url}/nope`, { headers: accept ? { Accept: accept } : {} })
+        expect([plain.status, plain.headers.get('content-type'), await plain.text()]).toEqual([404, 'text/plain; charset=utf-8', '/nope'])
+      }
+    })
+
+    it('shows a browser an HTML 500 with the message escaped, the line of src/app.ts in a code frame and the app\'s frames', async () => {
+      const { url } = await startDev([], (dir) => writeAppFile(dir, 'src/app.ts', throwing))
+      const page = await fetch(`${url}/boom`, { headers: { Accept: browser } })
+      expect(page.status).toBe(500)
+      const html = await page.text()
+      expect(html).toContain('failed with <strong>Error: kaboom &lt;script&gt;alert(1)&lt;/script&gt;</strong>')
+      expect(html).not.toContain('<script>')
+      expect(html).toContain('In <code>src/app.ts:6:9</code>')
+      expect(html).toContain(`<span class="mark">   6 │   throw new Error(&#39;kaboom &lt;script&gt;alert(1)&lt;/script&gt;&#39;)</span>`)
+      expect(html).toMatch(/at src\/app\.ts:6:9|at .*\(src\/app\.ts:6:9\)/)
+      expect(html).toMatch(/… \d+ frames? of the framework and Node<\/span><\/pre>/)
+      expect(html).not.toMatch(/node:|node_modules/)
+      const plain = await fetch(`${url}/boom`)
+      expect([plain.status, await plain.text()]).toEqual([500, 'Internal Server Error'])
+    })
+  })
+
   it('restarts on rs + Enter', async () => {
     const { roll, url } = await startDev()
     const before = (await get(`${url}/pid`)).text

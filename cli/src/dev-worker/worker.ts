@@ -6,6 +6,7 @@ import * as inspector from 'node:inspector'
 import { Server as NetServer, Socket as NetSocket, type Socket, type SocketConstructorOpts } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import { appFrom } from '../app-module.js'
+import { addDevPages, type DevPagesApp } from './dev-pages.js'
 import { BOOT_VARIABLE, type Boot, type FromWorker, type ToWorker } from '../dev/protocol.js'
 
 // Before any bundle is imported, so its inline source map is read and stacks point at the .ts lines.
@@ -78,6 +79,7 @@ async function go({ bundle, entry, port, host, inspect }: Extract<ToWorker, { ty
     const module = (await import(pathToFileURL(bundle).href)) as Record<string, unknown>
     phase = 'the app failed to start'
     app = appFrom(module, entry) as typeof app
+    addDevPages(app as unknown as DevPagesApp, process.cwd())
     if (serve === undefined) throw frameworkError
     served = await serve(app, { port, host })
     watchConnections(served.server)
