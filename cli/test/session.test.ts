@@ -58,15 +58,16 @@ beforeEach(() => {
 afterEach(async () => {
   try {
     for (const session of sessions.splice(0)) await session.close().catch(() => {})
-  } finally {
     for (const folder of folders.splice(0)) folder.remove()
+  } finally {
+    // Whatever failed above, the temp folders go.
+    removeTemps()
+    vi.restoreAllMocks()
+    vi.doUnmock('../src/dev/supervisor.js')
+    vi.doUnmock('../src/dev/restart-loop.js')
+    vi.doUnmock('node:child_process')
+    vi.resetModules()
   }
-  vi.restoreAllMocks()
-  vi.doUnmock('../src/dev/supervisor.js')
-  vi.doUnmock('../src/dev/restart-loop.js')
-  vi.doUnmock('node:child_process')
-  vi.resetModules()
-  removeTemps()
 })
 
 function app(files: Record<string, string> = {}): string {
