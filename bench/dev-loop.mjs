@@ -1,7 +1,8 @@
 // The dev loop, measured: edit → first response with the new code, for `roll dev`,
 // `tsx watch` and `node --watch` side by side in one run (interleaved rounds), with the
 // requests a polling client saw fail; then the cold start of the built bundle
-// (`node dist/server.mjs`) against running the same app with `tsx`.
+// (`node dist/server.mjs`) against running the same app with `tsx`, and the start of
+// `roll dev` against `node --watch`.
 //
 //   node bench/dev-loop.mjs [--rounds 15] [--gap 1000] [--cold-rounds 10]
 //
@@ -9,7 +10,7 @@
 // with esbuild's transform, since Node 20 cannot run TypeScript). Between two edits each
 // tool idles `--gap` ms, as a developer would between saves.
 import { spawn } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { createServer } from 'node:net'
 import os from 'node:os'
@@ -51,10 +52,12 @@ function appCopy() {
 
 // The same app as JavaScript, for node --watch.
 function javascriptCopy(dir) {
-  for (const name of ['app', 'main']) {
+  const names = readdirSync(path.join(dir, 'src')).filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3))
+  for (const name of names) {
     const source = readFileSync(path.join(dir, 'src', `${name}.ts`), 'utf8')
-    const { code } = transformSync(source, { loader: 'ts', format: 'esm', target: 'node20' })
-    writeFileSync(path.join(dir, 'src', `${name}.mjs`), code.replaceAll("'./app.js'", "'./app.mjs'").replaceAll('"./app.js"', '"./app.mjs"'))
+    let { code } = transformSync(source, { loader: 'ts', format: 'esm', target: 'node20' })
+    for (const other of names) code = code.replaceAll(`'./${other}.js'`, `'./${other}.mjs'`).replaceAll(`"./${other}.js"`, `"./${other}.mjs"`)
+    writeFileSync(path.join(dir, 'src', `${name}.mjs`), code)
   }
 }
 
@@ -218,9 +221,13 @@ async function coldStart() {
   const build = start(process.execPath, [rollBin, 'build'], dir)
   const code = await new Promise((resolve) => build.once('exit', resolve))
   if (code !== 0) throw new Error('roll build failed')
+  javascriptCopy(dir)
   const runs = [
     { name: 'node dist/server.mjs', args: ['dist/server.mjs'], times: [] },
     { name: 'tsx src/main.ts', args: [tsxBin, 'src/main.ts'], times: [] },
+    // The dev loops' own start, the goal being roll dev within 250 ms.
+    { name: 'roll dev', args: [rollBin, 'dev'], times: [] },
+    { name: 'node --watch', args: ['--watch', '--no-warnings', 'src/main.mjs'], times: [] },
   ]
   for (let round = 0; round <= COLD_ROUNDS; round++) {
     for (let index = 0; index < runs.length; index++) {
@@ -238,7 +245,7 @@ async function coldStart() {
   for (const run of runs) {
     console.log(`${run.name.padEnd(22)}  median ${fmt(median(run.times)).padStart(7)}  p25–p75 ${fmt(quantile(run.times, 0.25))}–${fmt(quantile(run.times, 0.75))}`)
   }
-  console.log(`tsx / built bundle: ${(median(runs[1].times) / median(runs[0].times)).toFixed(1)}×`)
+  console.log(`tsx / built bundle: ${(median(runs[1].times) / median(runs[0].times)).toFixed(1)}×; roll dev / node --watch: ${(median(runs[2].times) / median(runs[3].times)).toFixed(2)}×`)
 }
 
 try {

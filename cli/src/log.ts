@@ -4,7 +4,8 @@ import { styleText } from 'node:util'
 type Style = Parameters<typeof styleText>[0]
 
 const paint = (style: Style, text: string, stream: NodeJS.WriteStream) =>
-  stream.isTTY && !process.env.NO_COLOR ? styleText(style, text) : text
+  // Our own check of the stream, not styleText's (which looks at stdout whatever the stream).
+  stream.isTTY && !process.env.NO_COLOR ? styleText(style, text, { validateStream: false }) : text
 
 /** Colours for text printed to stdout (plain when stdout is not a terminal). */
 export const color = {

@@ -33,7 +33,7 @@ export async function templateFiles(dir: string, prefix = ''): Promise<string[]>
 
 /** Where a template file is written in the app: encoded dotfiles get their dot back. */
 export function appFileName(file: string): string {
-  return DOTFILES[file] ?? file
+  return Object.hasOwn(DOTFILES, file) ? DOTFILES[file] : file
 }
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const

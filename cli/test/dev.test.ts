@@ -142,6 +142,7 @@ describe('roll dev', () => {
     ['9230', { host: '127.0.0.1', port: 9230 }],
     ['0.0.0.0:9231', { host: '0.0.0.0', port: 9231 }],
     ['::1:9232', { host: '::1', port: 9232 }],
+    ['[::1]:9233', { host: '::1', port: 9233 }],
   ])('reads --inspect %j', async (inspect, expected) => {
     const root = app()
     await runDev(root, { inspect })

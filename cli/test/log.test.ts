@@ -36,6 +36,13 @@ afterEach(() => {
 const ESC = '\u001b['
 
 describe('info and error', () => {
+  it('colours an error for a terminal on stderr while stdout goes to a file, whatever FORCE_COLOR says', () => {
+    vi.stubEnv('FORCE_COLOR', undefined)
+    terminal(false, true)
+    error('failed')
+    expect(err).toEqual([`${ESC}31m[roll]${ESC}39m failed\n`])
+  })
+
   it('print "[roll] message" lines, plain when not on a terminal', () => {
     terminal(false, false)
     info('dev server on http://127.0.0.1:3579')

@@ -42,6 +42,7 @@ describe('pack-templates.mjs', () => {
       'package.json',
       'src/',
       'src/app.ts',
+      'src/home.ts',
       'src/main.ts',
       'test/',
       'test/app.test.ts',

@@ -65,6 +65,7 @@ describe('appFileName', () => {
     expect(appFileName('_env.example')).toBe('.env.example')
     expect(appFileName('src/_gitignore')).toBe('src/_gitignore')
     expect(appFileName('package.json')).toBe('package.json')
+    expect(appFileName('toString')).toBe('toString')
   })
 })
 

@@ -101,5 +101,6 @@ function parseInspect(value: string): { host: string; port: number } {
   const match = /^(?:(.+):)?(\d+)$/.exec(value)
   if (value === '') return { host: '127.0.0.1', port: 9229 }
   if (match === null) throw new CliError(`--inspect takes [host:]port, got '${value}'.`, 'Pass e.g. --inspect or --inspect=127.0.0.1:9229.')
-  return { host: match[1] ?? '127.0.0.1', port: Number(match[2]) }
+  // `[::1]:9229` names an IPv6 host as URLs do; the inspector wants it without brackets.
+  return { host: match[1]?.replace(/^\[(.*)\]$/, '$1') ?? '127.0.0.1', port: Number(match[2]) }
 }
