@@ -375,6 +375,7 @@ describe('WebSocketConnection, word for word', () => {
 
 describe('the server side of websockets', () => {
   it('survives a client that resets the connection while its upgrade is being answered, accepted or refused', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
     const app = new Roll()
     let waiting = 0
     app.listen('headers', async () => {
@@ -397,6 +398,7 @@ describe('the server side of websockets', () => {
     await ws.send('still here')
     expect(await ws.recv()).toBe('still here')
     await ws.close()
+    expect(errors).not.toHaveBeenCalled()
   })
 
   it('server.close() calls back with no callback given, and with the error of a server not running', async () => {
@@ -427,6 +429,33 @@ describe('the live client\'s websocket()', () => {
     const client = await createLiveClient(app)
     await client.close()
     await expect(client.websocket('/ws')).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+  })
+})
+
+describe('more websocket edges', () => {
+  it('recv() with a timeout still rejects with ConnectionClosed as soon as the peer closes', async () => {
+    const app = new Roll()
+    const seen: string[] = []
+    app.route('/ws', { protocol: 'websocket' }, async (request, ws) => {
+      const error = await ws.recv({ timeout: 60_000 }).catch((reason: Error) => reason) as Error
+      seen.push(error.name)
+    })
+    live = await createLiveClient(app)
+    const ws = await open(`${live.wsUrl}/ws`)
+    ws.close(4004)
+    await waitUntil('the handler to end', () => seen.length === 1, 10_000)
+    expect(seen).toEqual(['ConnectionClosed'])
+  })
+
+  it('accepts a client offering a subprotocol to a route that names none, choosing none; and sends no Set-Cookie unasked', async () => {
+    const app = new Roll()
+    const seen: Array<string | null> = []
+    app.route('/ws', { protocol: 'websocket' }, (request, ws) => { seen.push(ws.subprotocol) })
+    live = await createLiveClient(app)
+    const answer = await upgradeRequest(live.port, '/ws', { 'Sec-WebSocket-Protocol': 'chat' })
+    expect([answer.status, answer.headers['sec-websocket-protocol'], answer.headers['set-cookie']]).toEqual([101, undefined, undefined])
+    await waitUntil('the handler', () => seen.length === 1)
+    expect(seen).toEqual([null])
   })
 })
 
