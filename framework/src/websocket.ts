@@ -94,7 +94,8 @@ export class WebSocketConnection implements AsyncIterable<Message> {
     const waiter = this.#waiters.shift()
     if (waiter !== undefined) return waiter.resolve(message)
     this.#queue.push(message)
-    if (this.#queue.length >= MAX_QUEUE) this.#ws.pause()
+    // Not while closing: close() resumes the socket so the peer's close frame gets through.
+    if (this.#queue.length >= MAX_QUEUE && this.#ws.readyState === OPEN) this.#ws.pause()
   }
 
   // A pong acknowledges its ping and every ping sent before it (RFC 6455 §5.5.3).

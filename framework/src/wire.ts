@@ -119,6 +119,8 @@ export function answerPlainError(request: Request, sink: ResponseSink, error: un
   logUnexpected(request, new HttpError(500, undefined, { cause: error }))
   if (sink.destroyed) return
   try {
+    // Node keeps the status message of a refused writeHead ('OK'): name ours.
+    if ('statusMessage' in sink) sink.statusMessage = 'Internal Server Error'
     sink.writeHead(500, { 'Content-Type': TEXT, 'Content-Length': 21, Connection: 'close' })
     sink.end('Internal Server Error')
   } catch {

@@ -142,6 +142,32 @@ describe('the receive queue', () => {
   }, 30_000)
 })
 
+describe('close() with more messages behind a full queue', () => {
+  it('keeps reading once it closes, so the close frame behind large messages gets through', async () => {
+    const app = new Roll({ maxMessageSize: 8 * 1024 * 1024 })
+    let release!: () => void
+    const held = new Promise<void>((resolve) => { release = resolve })
+    const steps: string[] = []
+    app.route('/queue', { protocol: 'websocket' }, async (request, ws) => {
+      await held
+      const start = Date.now()
+      await ws.close(4000, 'enough')
+      steps.push(`closed with ${ws.closeCode} ${Date.now() - start < CLOSE_TIMEOUT - 1000 ? 'before' : 'after'} the close timeout`)
+    })
+    live = await createLiveClient(app)
+    const ws = await open(`${live.wsUrl}/queue`)
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
+    for (let i = 0; i < 64; i++) ws.send(`m${i}`)
+    const big = Buffer.alloc(4 * 1024 * 1024, 120)
+    for (let i = 0; i < 8; i++) ws.send(big)
+    await sleep(300)
+    release()
+    expect(await closed).toBe(4000)
+    await waitUntil('the handler to be done', () => steps.length === 1, 15_000)
+    expect(steps).toEqual(['closed with 4000 before the close timeout'])
+  }, 30_000)
+})
+
 describe('ping() and pongs', () => {
   it('resolves a ping with its own pong and those sent before it, never with an unknown pong', async () => {
     const app = new Roll()
