@@ -1,7 +1,10 @@
 // serve()'s edges, word for word: the refusals it answers itself (their status lines,
 // headers and bodies), the handle and IPv6 it can listen on, Connection: close while
 // closing or when a body is left unread, and streamed bodies whose client goes away.
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server as NetServer, type Socket } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Roll, serve, type Served } from '@roll/framework'
 import { createClient } from '@roll/framework/testing'
@@ -153,6 +156,26 @@ describe('serve: where it listens', () => {
       await served?.close()
       served = undefined
       handle.close()
+    }
+  })
+
+  it('serves on a Unix socket, and tells its path as the url unix:<path>', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'roll-unix-'))
+    const socketPath = path.join(dir, 'app.sock')
+    try {
+      served = await serve(helloApp(), { handle: { path: socketPath } })
+      expect([served.url, served.port, served.host]).toEqual([`unix:${socketPath}`, 0, socketPath])
+      const text = await new Promise<string>((resolve, reject) => {
+        httpRequest({ socketPath, path: '/hello/unix' }, (response) => {
+          let body = ''
+          response.on('data', (chunk) => (body += chunk)).on('end', () => resolve(body))
+        }).on('error', reject).end()
+      })
+      expect(text).toBe('Hello unix')
+    } finally {
+      await served?.close()
+      served = undefined
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 
