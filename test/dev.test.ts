@@ -1,6 +1,6 @@
 // roll dev, end to end: the real bin on a copy of test/fixtures/dev-app.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -96,6 +96,31 @@ describe('roll dev', () => {
     writeAppFile(dir, 'src/message.ts', messageModule('fixed'))
     await roll.waitForText(`${url}/`, 'fixed')
     expect(isAlive(roll.pid)).toBe(true)
+  })
+
+  it('says the app is fixed when a save brings back the code it serves after a build error', async () => {
+    const { dir, roll, url } = await startDev()
+    const good = readFileSync(path.join(dir, 'src/message.ts'), 'utf8')
+    let mark = roll.mark()
+    writeAppFile(dir, 'src/message.ts', "export const message: string = 'unclosed\n")
+    await roll.waitFor(/build failed, the last good server keeps serving/, { since: mark })
+    mark = roll.mark()
+    writeAppFile(dir, 'src/message.ts', good)
+    await roll.waitFor(/\[roll\] change in src\/message\.ts: fixed; serving the version of \d\d:\d\d:\d\d again\n/, { since: mark })
+    expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 1' })
+  })
+
+  it('ignores the files editors write beside a source (sed -i, vim, emacs, backups)', async () => {
+    const { dir, roll, url } = await startDev()
+    const mark = roll.mark()
+    for (const name of ['sedAb12Cd', '4913', '.#message.ts', 'message.ts~', '.message.ts.swp']) writeAppFile(dir, `src/${name}`, 'temporary')
+    // As sed -i does: the new content in a temp file, renamed over the source.
+    writeAppFile(dir, 'src/sedXy34Zw', messageModule('edited by sed'))
+    renameSync(path.join(dir, 'src/sedXy34Zw'), path.join(dir, 'src/message.ts'))
+    await roll.waitForText(`${url}/`, 'edited by sed')
+    await roll.waitFor(/\[roll\] change in src\/message\.ts, restarted in \d+ ms\n/, { since: mark })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(roll.output.slice(mark)).not.toMatch(/sed|4913|\.#|~|\.swp/)
   })
 
   it('prints the source-mapped stack of a start-up crash, waits, and recovers on the next save', async () => {

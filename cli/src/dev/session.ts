@@ -33,6 +33,9 @@ export class DevSession {
   #url?: string
   #externals = ''
   #served?: Uint8Array
+  /** When the bundle being served started serving ("12:04:31"), and whether a build or start failed since. */
+  #servedAt = ''
+  #broken = false
   #watched = new Set<string>()
   #watcher?: ReturnType<typeof watchFiles>
 
@@ -71,12 +74,19 @@ export class DevSession {
     const contents = built.outputFiles![0]!.contents
     // A save that changes nothing (or a change seen twice) leaves the server as it is.
     const sourcesOnly = shown.length > 0 && shown.every((file) => file !== '.env' && !CONFIG_FILES.includes(file))
-    if (sourcesOnly && this.#served !== undefined && Buffer.from(contents).equals(this.#served)) return
+    if (sourcesOnly && this.#served !== undefined && Buffer.from(contents).equals(this.#served)) {
+      // Back to what is served after a failed build: the screen must not end on that error.
+      if (this.#broken) info(`${reason}: fixed; serving the version of ${this.#servedAt} again`)
+      this.#broken = false
+      return
+    }
     const bundle = this.folder.writeBundle(++this.#version, contents)
     this.#preloadExternals(built)
     this.#watchNewSources(built)
     const outcome = await this.supervisor.restart(bundle, this.#entry.shown)
     this.#served = outcome.ok ? contents : undefined
+    this.#broken = !outcome.ok
+    if (outcome.ok) this.#servedAt = new Date().toTimeString().slice(0, 8)
     this.#report(outcome, reason, since)
   }
 
@@ -107,6 +117,7 @@ export class DevSession {
     } catch (problem) {
       const errors = buildErrors(problem)
       if (errors === undefined) throw problem
+      this.#broken = true
       error(`${reason === undefined ? '' : `${reason}: `}build failed${this.#url === undefined ? '' : ', the last good server keeps serving'}:`)
       process.stderr.write(`${await formatErrors(errors, process.stderr.isTTY)}\n`)
       info('waiting for a change')
@@ -150,9 +161,14 @@ export class DevSession {
 
 const listFiles = (files: string[]) => (files.length <= 3 ? files.join(', ') : `${files.slice(0, 2).join(', ')} and ${files.length - 2} more files`)
 
+// Files editors and tools write beside the one being saved: sed -i's sedXXXXXX, vim's
+// swap files and its 4913 probe, backups ending in ~, emacs' .#locks, JetBrains' safe writes.
+const EDITOR_FILES = /^(sed[A-Za-z0-9]{6}|4913|\.#.*|.*~|.*\.sw[a-p]|.*___jb_(tmp|old)___|\.DS_Store)$/
+
 // node_modules, .git and build output never hold the app's sources.
 function isIgnored(root: string, path: string): boolean {
   const parts = relative(root, path).split(sep)
+  if (EDITOR_FILES.test(parts[parts.length - 1] ?? '')) return true
   return parts.includes('node_modules') || parts.includes('.git') || parts[0] === 'dist' || parts[0] === 'coverage'
 }
 
