@@ -143,8 +143,7 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
   // Once listening, an error here is one failed accept (EMFILE: too many open files), not
   // a reason to stop serving the connections that are open.
   server.on('error', (error) => console.error(`[roll] the server could not accept a connection: ${error.message}`))
-  // A Unix socket's address is its path: `unix:/run/app.sock`, port 0.
-  const bound = server.address() as AddressInfo | string
+  const bound = server.address() as AddressInfo | string // a Unix socket's is its path: url unix:<path>, port 0
   const address = typeof bound === 'string' ? { address: bound, port: 0, family: 'unix' } : bound
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
   let closed: Promise<void> | undefined
