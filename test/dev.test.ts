@@ -225,6 +225,18 @@ describe('roll dev', () => {
       }
     })
 
+    it('prints an unexpected error in the terminal with the app\'s line in a code frame and its frames, the rest folded', async () => {
+      const { url, roll } = await startDev([], (dir) => writeAppFile(dir, 'src/app.ts', throwing))
+      const mark = roll.mark()
+      expect((await fetch(`${url}/boom`)).status).toBe(500)
+      await roll.waitFor(/of the framework and Node\n/, { since: mark })
+      const printed = roll.output.slice(mark)
+      expect(printed).toContain('[roll] GET /boom failed with 500 Internal Server Error: Error: kaboom <script>alert(1)</script>\n  src/app.ts:6:9\n')
+      expect(printed).toContain(">    6 │   throw new Error('kaboom <script>alert(1)</script>')\n")
+      expect(printed).toMatch(/\n {4}at .*src\/app\.ts:6:9\)?\n {4}… \d+ frames? of the framework and Node\n/)
+      expect(printed).not.toMatch(/node:internal|node_modules|dev-worker/)
+    })
+
     it('shows a browser an HTML 500 with the message escaped, the line of src/app.ts in a code frame and the app\'s frames', async () => {
       const { url } = await startDev([], (dir) => writeAppFile(dir, 'src/app.ts', throwing))
       const page = await fetch(`${url}/boom`, { headers: { Accept: browser } })

@@ -104,6 +104,7 @@ test('@roll/cli ships these files', () => {
       "dist/commands/create.*",
       "dist/commands/dev.*",
       "dist/commands/start.*",
+      "dist/dev-worker/app-stack.*",
       "dist/dev-worker/dev-pages.*",
       "dist/dev-worker/worker.*",
       "dist/dev/bundle-folder.*",

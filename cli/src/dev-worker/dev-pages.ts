@@ -2,10 +2,9 @@
 // does) and, for an unexpected error, a 500 with its message, the app's line in a code
 // frame and the stack. Only in roll dev's workers, only for requests that prefer
 // text/html: curl, fetch and the test client get Roll's plain bodies, as in production.
-import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Negotiator from 'negotiator'
+import { appStack, codeLines, foldedText } from './app-stack.js'
 
 interface DevRequest { method: string; path: string; headers: Record<string, string> }
 interface DevResponse { headers: Record<string, unknown>; body: unknown }
@@ -22,10 +21,14 @@ const escape = (text: string) =>
 const prefersHtml = (accept: string | undefined) =>
   accept !== undefined && new Negotiator({ headers: { accept } }).mediaType(['text/plain', 'text/html']) === 'text/html'
 
-/** Adds the pages to `app`, whose sources are under `root`. */
+/**
+ * Adds the pages to `app`, whose sources are under `root`; an unexpected error also gets,
+ * in the terminal, after the framework's one line, the app's line and its stack.
+ */
 export function addDevPages(app: DevPagesApp, root: string): void {
   app.listen('error', (request, response, error) => {
     const unexpected = error.status === 500 && error.cause !== undefined
+    if (unexpected) process.stderr.write(terminalReport(error.cause, root))
     if ((error.status !== 404 && !unexpected) || !prefersHtml(request.headers['ACCEPT'])) return
     response.headers['Content-Type'] = 'text/html; charset=utf-8'
     response.body = error.status === 404 ? notFoundPage(request, app.routes ?? []) : errorPage(request, error.cause, root)
@@ -47,57 +50,28 @@ function notFoundPage(request: DevRequest, routes: NonNullable<DevPagesApp['rout
   return page('404 Not Found', `<h1>404 Not Found</h1><p>No route matches <code>${escape(`${request.method} ${request.path}`)}</code>. The app's routes, in the order they are tried:</p>${list}`)
 }
 
-interface Frame { file: string; line: number; column: number }
-
-// "    at handler (/app/src/app.ts:12:11)" or "    at file:///app/src/app.ts:12:11".
-function frameOf(line: string): Frame | undefined {
-  const match = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?$/.exec(line.trim())
-  if (!match) return undefined
-  const file = match[1].startsWith('file://') ? fileURLToPath(match[1]) : match[1]
-  return { file, line: Number(match[2]), column: Number(match[3]) }
-}
-
-const isAppFile = (file: string, root: string) => {
-  if (!path.isAbsolute(file)) return false // node:events, <anonymous>
-  const relative = path.relative(root, file)
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) && !relative.split(path.sep).includes('node_modules')
-}
-
-/** Lines 2 before to 2 after `frame`'s, numbered, the line itself marked; '' when the file cannot be read. */
-function codeFrame(frame: Frame): string {
-  let lines: string[]
-  try {
-    lines = readFileSync(frame.file, 'utf8').split('\n')
-  } catch {
-    return ''
-  }
-  const first = Math.max(1, frame.line - 2)
-  const shown = lines.slice(first - 1, frame.line + 2).map((text, i) => {
-    const number = first + i
-    const row = `${String(number).padStart(4)} │ ${escape(text)}`
-    return number === frame.line ? `<span class="mark">${row}</span>` : row
-  })
-  return `<pre>${shown.join('\n')}</pre>`
-}
-
 function errorPage(request: DevRequest, cause: unknown, root: string): string {
-  const error = cause instanceof Error ? cause : undefined
-  const title = error ? `${error.name}: ${error.message}` : `Thrown value: ${String(cause)}`
-  const lines = (error?.stack ?? '').split('\n').slice(1)
-  // The app's frames as they are; the others (the framework's, Node's) folded in one line each run.
-  const stack: string[] = []
-  let folded = 0
-  let place: Frame | undefined
-  for (const line of lines) {
-    const frame = frameOf(line)
-    if (frame && isAppFile(frame.file, root)) {
-      if (folded > 0) stack.push(`<span class="dim">    … ${folded} frame${folded > 1 ? 's' : ''} of the framework and Node</span>`)
-      folded = 0
-      place ??= frame
-      stack.push(escape(line.replace(root + path.sep, '')))
-    } else folded++
-  }
-  if (folded > 0) stack.push(`<span class="dim">    … ${folded} frame${folded > 1 ? 's' : ''} of the framework and Node</span>`)
-  const where = place ? `<p>In <code>${escape(`${path.relative(root, place.file)}:${place.line}:${place.column}`)}</code>:</p>${codeFrame(place)}` : ''
+  const { title, place, lines } = appStack(cause, root)
+  const stack = lines.map((line) => ('frame' in line ? `    ${escape(line.frame)}` : `<span class="dim">    ${foldedText(line.folded)}</span>`))
+  const code = place ? codeLines(place).map(({ number, text, marked }) => {
+    const row = `${String(number).padStart(4)} │ ${escape(text)}`
+    return marked ? `<span class="mark">${row}</span>` : row
+  }) : []
+  const where = place ? `<p>In <code>${escape(`${path.relative(root, place.file)}:${place.line}:${place.column}`)}</code>:</p>${code.length > 0 ? `<pre>${code.join('\n')}</pre>` : ''}` : ''
   return page(`500 ${title}`, `<h1>500 Internal Server Error</h1><p><code>${escape(`${request.method} ${request.path}`)}</code> failed with <strong>${escape(title)}</strong></p>${where}<pre>${stack.join('\n')}</pre>`)
 }
+
+const dim = (text: string) => (process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[2m${text}\x1b[22m` : text)
+
+/** What follows the framework's one line in the terminal: the app's line in a code frame, the app's frames, the rest folded. */
+export function terminalReport(cause: unknown, root: string): string {
+  const { place, lines } = appStack(cause, root)
+  const out: string[] = []
+  if (place) {
+    out.push(`  ${path.relative(root, place.file)}:${place.line}:${place.column}`)
+    for (const { number, text, marked } of codeLines(place)) out.push(`${marked ? '> ' : '  '}${String(number).padStart(4)} │ ${text}`)
+  }
+  for (const line of lines) out.push('frame' in line ? `    ${line.frame}` : dim(`    ${foldedText(line.folded)}`))
+  return out.length > 0 ? `${out.join('\n')}\n` : ''
+}
+
