@@ -6,7 +6,9 @@ import * as inspector from 'node:inspector'
 import { Server as NetServer, Socket as NetSocket, type Socket, type SocketConstructorOpts } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import { appFrom } from '../app-module.js'
-import { addDevPages, type DevPagesApp } from './dev-pages.js'
+import { error as logError } from '../log.js'
+import { appStack } from './app-stack.js'
+import { addDevPages, terminalReport, type DevPagesApp } from './dev-pages.js'
 import { BOOT_VARIABLE, type Boot, type FromWorker, type ToWorker } from '../dev/protocol.js'
 
 // Before any bundle is imported, so its inline source map is read and stacks point at the .ts lines.
@@ -87,8 +89,9 @@ async function go({ bundle, entry, port, host, inspect }: Extract<ToWorker, { ty
   } catch (error) {
     const code = (error as { code?: unknown })?.code
     if (code !== 'EADDRINUSE' && code !== 'EACCES') {
-      console.error(`[roll] ${phase}:`)
-      console.error(error)
+      // As for a handler's error: the app's line and frames, the rest folded, the first line in red.
+      logError(`${phase}: ${appStack(error, process.cwd()).title}`)
+      process.stderr.write(terminalReport(error, process.cwd()))
     }
     send({ type: 'failed', code: typeof code === 'string' ? code : undefined, message: String((error as Error)?.message ?? error) }, () => process.exit(1))
   }
