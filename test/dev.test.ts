@@ -25,7 +25,7 @@ describe('roll dev', () => {
     expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 1' })
     const mark = roll.mark()
     writeAppFile(dir, 'src/message.ts', messageModule('hello from version 2'))
-    await roll.waitFor(/\[roll\] change in src\/message\.ts, restarted in \d+ ms\n/, { since: mark })
+    await roll.waitFor(/\[roll\] \d\d:\d\d:\d\d change in src\/message\.ts, restarted in \d+ ms\n/, { since: mark })
     expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 2' })
   })
 
@@ -106,7 +106,7 @@ describe('roll dev', () => {
     await roll.waitFor(/build failed, the last good server keeps serving/, { since: mark })
     mark = roll.mark()
     writeAppFile(dir, 'src/message.ts', good)
-    await roll.waitFor(/\[roll\] change in src\/message\.ts: fixed; serving the version of \d\d:\d\d:\d\d again\n/, { since: mark })
+    await roll.waitFor(/\[roll\] \d\d:\d\d:\d\d change in src\/message\.ts: fixed; serving the version of \d\d:\d\d:\d\d again\n/, { since: mark })
     expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 1' })
   })
 
@@ -118,7 +118,7 @@ describe('roll dev', () => {
     writeAppFile(dir, 'src/sedXy34Zw', messageModule('edited by sed'))
     renameSync(path.join(dir, 'src/sedXy34Zw'), path.join(dir, 'src/message.ts'))
     await roll.waitForText(`${url}/`, 'edited by sed')
-    await roll.waitFor(/\[roll\] change in src\/message\.ts, restarted in \d+ ms\n/, { since: mark })
+    await roll.waitFor(/\[roll\] \d\d:\d\d:\d\d change in src\/message\.ts, restarted in \d+ ms\n/, { since: mark })
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(roll.output.slice(mark)).not.toMatch(/sed|4913|\.#|~|\.swp/)
   })
@@ -260,7 +260,7 @@ describe('roll dev', () => {
     const before = (await get(`${url}/pid`)).text
     const mark = roll.mark()
     roll.child.stdin!.write('rs\n')
-    await roll.waitFor(/\[roll\] rs, restarted in \d+ ms/, { since: mark })
+    await roll.waitFor(/\[roll\] \d\d:\d\d:\d\d rs, restarted in \d+ ms/, { since: mark })
     expect((await get(`${url}/pid`)).text).not.toBe(before)
   })
 

@@ -136,9 +136,9 @@ describe('DevSession', () => {
     await subject.restart({ files: [], since: performance.now() })
     write(root, 'src/greeting.ts', "export const greeting = 'hi'\n")
     await subject.restart(trigger(root, 'src/greeting.ts'))
-    expect(out[1]).toMatch(new RegExp(`^\\[roll\\] change in ${escape(path.join('src', 'greeting.ts'))}, restarted in \\d+ ms\\n$`))
+    expect(out[1]).toMatch(new RegExp(`^\\[roll\\] \\d\\d:\\d\\d:\\d\\d change in ${escape(path.join('src', 'greeting.ts'))}, restarted in \\d+ ms\\n$`))
     await subject.restart({ files: [], since: performance.now() })
-    expect(out[2]).toMatch(/^\[roll\] rs, restarted in \d+ ms\n$/)
+    expect(out[2]).toMatch(/^\[roll\] \d\d:\d\d:\d\d rs, restarted in \d+ ms\n$/)
     expect(supervisor.restart).toHaveBeenCalledTimes(3)
   })
 
@@ -165,7 +165,7 @@ describe('DevSession', () => {
     } finally {
       now.mockRestore()
     }
-    expect(out[1]).toBe('[roll] rs, restarted in 1234 ms\n')
+    expect(out[1]).toMatch(/^\[roll\] \d\d:\d\d:\d\d rs, restarted in 1234 ms\n$/)
   })
 
   it('leaves the server alone when a source change builds the same bundle', async () => {
@@ -222,9 +222,9 @@ describe('DevSession', () => {
     write(root, 'src/greeting.ts', 'export const greeting = }\n')
     err.length = 0
     await subject.restart(trigger(root, 'src/greeting.ts'))
-    expect(err[0]).toBe(`[roll] change in ${path.join('src', 'greeting.ts')}: build failed, the last good server keeps serving:\n`)
+    expect(err[0]).toMatch(new RegExp(`^\\[roll\\] \\d\\d:\\d\\d:\\d\\d change in ${escape(path.join('src', 'greeting.ts'))}: build failed, the last good server keeps serving:\\n$`))
     await subject.restart({ files: [], since: performance.now() })
-    expect(err[2]).toBe('[roll] rs: build failed, the last good server keeps serving:\n')
+    expect(err[2]).toMatch(/^\[roll\] \d\d:\d\d:\d\d rs: build failed, the last good server keeps serving:\n$/)
   })
 
   it('passes on an error of esbuild that is not a build error', async () => {
@@ -269,10 +269,10 @@ describe('DevSession', () => {
     await subject.restart({ files: [], since: performance.now() })
     supervisor.results.push({ ok: false, message: 'r', reported: true }, { ok: false, message: 'not reported', reported: false })
     await subject.restart({ files: [], since: performance.now() })
-    expect(out.at(-1)).toBe('[roll] rs, not restarted: waiting for a change (the last good server keeps serving)\n')
+    expect(out.at(-1)).toMatch(/^\[roll\] \d\d:\d\d:\d\d rs, not restarted: waiting for a change \(the last good server keeps serving\)\n$/)
     write(root, 'src/greeting.ts', "export const greeting = 'x'\n")
     await subject.restart(trigger(root, 'src/greeting.ts'))
-    expect(err.at(-1)).toBe(`[roll] not reported; change in ${path.join('src', 'greeting.ts')}, not restarted: waiting for a change (the last good server keeps serving)\n`)
+    expect(err.at(-1)).toMatch(new RegExp(`^\\[roll\\] not reported; \\d\\d:\\d\\d:\\d\\d change in ${escape(path.join('src', 'greeting.ts'))}, not restarted: waiting for a change \\(the last good server keeps serving\\)\\n$`))
   })
 
   it('opens the browser on the first start with --open, and only then', async () => {
@@ -392,7 +392,7 @@ describe('DevSession', () => {
     expect(supervisor.discardStandby).toHaveBeenCalledTimes(1)
     expect(supervisor.restart).toHaveBeenLastCalledWith(path.join(folder.path, 'app-2.mjs'), path.join('lib', 'other.ts'))
     expect(readFileSync(path.join(folder.path, 'app-2.mjs'), 'utf8')).toContain('other entry')
-    expect(out[1]).toMatch(/^\[roll\] change in package\.json, restarted in \d+ ms\n$/)
+    expect(out[1]).toMatch(/^\[roll\] \d\d:\d\d:\d\d change in package\.json, restarted in \d+ ms\n$/)
   })
 
   it('on a config change that breaks the entry says why and keeps the server as it is', async () => {

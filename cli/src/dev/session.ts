@@ -66,8 +66,10 @@ export class DevSession {
   /** One restart: reload the config if it changed, rebuild, hand the new bundle to the supervisor, say how it went. */
   async restart({ files, since }: Trigger): Promise<void> {
     const shown = files.map((file) => relative(this.root, file))
-    // One line per restart, once it is over: "[roll] change in src/app.ts, restarted in 38 ms".
-    const reason = this.#url === undefined ? undefined : shown.length > 0 ? `change in ${listFiles(shown)}` : 'rs'
+    // One line per restart, once it is over, with the time of the change, so a long
+    // session's scrollback reads back: "[roll] 12:04:31 change in src/app.ts, restarted in 38 ms".
+    const cause = shown.length > 0 ? `change in ${listFiles(shown)}` : 'rs'
+    const reason = this.#url === undefined ? undefined : `${new Date().toTimeString().slice(0, 8)} ${cause}`
     if (shown.some((file) => CONFIG_FILES.includes(file)) && !(await this.#reloadConfig())) return
     const built = await this.#build(reason)
     if (built === undefined) return
