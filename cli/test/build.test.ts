@@ -93,20 +93,22 @@ describe('roll build', () => {
     expect(code).not.toMatch(/from\s*["']shouty["']/)
     expect(code).toMatch(/\/\/# sourceMappingURL=server\.mjs\.map\n$/)
     expect(out.join('')).toMatch(/^\[roll\] built src\/app\.ts in \d+ ms\n$/)
-    // The table: a header, the bundle and its map, then the bundle's bytes by package, largest first.
+    // The table: a header, the bundle, the bundle's bytes by package right under it (largest
+    // first, indented), then the map.
     const table = logged.slice(0, -1)
     const rows = table.map((line) => line.trim().split(/ {2,}/))
     expect(rows[0]).toEqual(['file', 'size', 'gzip'])
     expect(rows[1]).toEqual([path.join('dist', 'server.mjs'), kB(bundle.length), kB(gzipSync(bundle).length)])
-    expect(rows[2]).toEqual([path.join('dist', 'server.mjs.map'), kB(map.length)])
-    const packages = rows.slice(3).map((row) => row[0])
+    expect(rows.at(-1)).toEqual([path.join('dist', 'server.mjs.map'), kB(map.length)])
+    const packageRows = rows.slice(2, -1)
+    const packages = packageRows.map((row) => row[0])
     // The framework's own dependencies outweigh this app's.
     expect(packages).toHaveLength(6)
     expect(new Set(packages).size).toBe(6)
     expect(packages).toEqual(expect.arrayContaining(['@roll/framework', '@roll/cli']))
-    const sizes = rows.slice(3).map((row) => Number(row[1]!.replace(' kB', '')))
+    const sizes = packageRows.map((row) => Number(row[1]!.replace(' kB', '')))
     expect([...sizes].sort((a, b) => b - a)).toEqual(sizes)
-    expect(rows.slice(3).every((row) => row.length === 2)).toBe(true)
+    expect(packageRows.every((row) => row.length === 2)).toBe(true)
     // Columns line up: the first padded at the end, the others at the start, two spaces apart.
     const cells = table.map((line) => {
       const row = line.trim().split(/ {2,}/)
@@ -116,7 +118,8 @@ describe('roll build', () => {
     })
     const widths = [0, 1, 2].map((column) => Math.max(...cells.map((row) => row[column]!.length)))
     expect(table).toEqual(cells.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')))
-    expect(table.slice(3).every((line) => line.startsWith('  '))).toBe(true)
+    expect(table.slice(2, -1).every((line) => line.startsWith('  '))).toBe(true)
+    expect(table.at(-1)!.startsWith('dist')).toBe(true)
     expect(logged.at(-1)).toBe('\nRun it: node dist/server.mjs (PORT, HOST from the environment) or roll start --workers auto')
   })
 
@@ -174,7 +177,7 @@ describe('roll build', () => {
       'package.json': '{"type":"module"}',
     })
     expect(await rollBuild(root, ['--no-minify', '--external', '@roll/framework'])).toBe(0)
-    const packages = logged.slice(3, -1).map((line) => line.trim().split(/ {2,}/)[0])
+    const packages = logged.slice(2, -2).map((line) => line.trim().split(/ {2,}/)[0])
     expect(packages.sort()).toEqual(['(app)', '@roll/cli', 'nested-pkg'])
     expect(packages).toContain('(app)')
     expect(packages).not.toContain('unnamed')
@@ -186,7 +189,7 @@ describe('roll build', () => {
       'node_modules/loose/index.js': "globalThis.loose = 'l'.repeat(5)\n",
     })
     expect(await rollBuild(root, ['--no-minify', '--external', '@roll/framework'])).toBe(0)
-    const packages = logged.slice(3, -1).map((line) => line.trim().split(/ {2,}/)[0])
+    const packages = logged.slice(2, -2).map((line) => line.trim().split(/ {2,}/)[0])
     expect(packages.sort()).toEqual(['(app)', '@roll/cli', 'tiny-app'])
   })
 
@@ -194,7 +197,7 @@ describe('roll build', () => {
     const root = app({ 'src/app.ts': 'export const app = { route() {}, dispatch() {} }\n' })
     rmSync(path.join(root, 'package.json'))
     expect(await rollBuild(root, ['--no-minify', '--external', '@roll/framework'])).toBe(0)
-    const packages = logged.slice(3, -1).map((line) => line.trim().split(/ {2,}/)[0])
+    const packages = logged.slice(2, -2).map((line) => line.trim().split(/ {2,}/)[0])
     expect(packages.sort()).toEqual(['(app)', '@roll/cli'])
   })
 
@@ -207,7 +210,7 @@ describe('roll build', () => {
     }
     const root = app(files)
     expect(await rollBuild(root, ['--no-minify', '--external', '@roll/framework'])).toBe(0)
-    const packages = logged.slice(3, -1).map((line) => line.trim().split(/ {2,}/)[0])
+    const packages = logged.slice(2, -2).map((line) => line.trim().split(/ {2,}/)[0])
     expect(packages).toHaveLength(6)
     expect(packages).toEqual(['@roll/cli', 'dep-g', 'dep-f', 'dep-e', 'dep-d', 'dep-c'])
   })

@@ -55,12 +55,13 @@ const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`
 
 function printSizes(root: string, outfile: string, metafile: Metafile): void {
   const rows: string[][] = [['file', 'size', 'gzip']]
-  for (const file of [outfile, `${outfile}.map`]) {
-    if (!existsSync(file)) continue
+  const row = (file: string) => {
+    if (!existsSync(file)) return
     const content = readFileSync(file)
     rows.push([relative(root, file), kB(content.length), file.endsWith('.map') ? '' : kB(gzipSync(content).length)])
   }
-  // What the bundle is made of, by package: where to look when it grows.
+  row(outfile)
+  // What the bundle is made of, by package, right under it: where to look when it grows.
   const byPackage = new Map<string, number>()
   const output = Object.entries(metafile.outputs).find(([path]) => !path.endsWith('.map'))?.[1]
   for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
@@ -69,6 +70,7 @@ function printSizes(root: string, outfile: string, metafile: Metafile): void {
   }
   const largest = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6)
   for (const [name, bytes] of largest) rows.push([`  ${name}`, kB(bytes), ''])
+  row(`${outfile}.map`)
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
   for (const [index, row] of rows.entries()) {
     const line = row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')
