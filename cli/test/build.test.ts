@@ -100,7 +100,8 @@ describe('roll build', () => {
     expect(rows[0]).toEqual(['file', 'size', 'gzip'])
     expect(rows[1]).toEqual([path.join('dist', 'server.mjs'), kB(bundle.length), kB(gzipSync(bundle).length)])
     expect(rows.at(-1)).toEqual([path.join('dist', 'server.mjs.map'), kB(map.length)])
-    const packageRows = rows.slice(2, -1)
+    expect(rows[2]).toEqual(['by package:'])
+    const packageRows = rows.slice(3, -1)
     const packages = packageRows.map((row) => row[0])
     // The framework's own dependencies outweigh this app's.
     expect(packages).toHaveLength(6)
@@ -112,13 +113,13 @@ describe('roll build', () => {
     // Columns line up: the first padded at the end, the others at the start, two spaces apart.
     const cells = table.map((line) => {
       const row = line.trim().split(/ {2,}/)
-      if (line.startsWith('  ')) row[0] = `  ${row[0]}`
+      if (line.startsWith('  ')) row[0] = `${line.match(/^ */)![0]}${row[0]}`
       while (row.length < 3) row.push('')
       return row
     })
     const widths = [0, 1, 2].map((column) => Math.max(...cells.map((row) => row[column]!.length)))
     expect(table).toEqual(cells.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')))
-    expect(table.slice(2, -1).every((line) => line.startsWith('  '))).toBe(true)
+    expect(table.slice(3, -1).every((line) => line.startsWith('    '))).toBe(true)
     expect(table.at(-1)!.startsWith('dist')).toBe(true)
     expect(logged.at(-1)).toBe('\nRun it: node dist/server.mjs (PORT, HOST from the environment) or roll start --workers auto')
   })
@@ -177,7 +178,7 @@ describe('roll build', () => {
       'package.json': '{"type":"module"}',
     })
     expect(await rollBuild(root, ['--no-minify', '--external', '@roll/framework'])).toBe(0)
-    const packages = logged.slice(2, -2).map((line) => line.trim().split(/ {2,}/)[0])
+    const packages = logged.slice(3, -2).map((line) => line.trim().split(/ {2,}/)[0])
     expect(packages.sort()).toEqual(['(app)', '@roll/cli', 'nested-pkg'])
     expect(packages).toContain('(app)')
     expect(packages).not.toContain('unnamed')
@@ -189,7 +190,7 @@ describe('roll build', () => {
       'node_modules/loose/index.js': "globalThis.loose = 'l'.repeat(5)\n",
     })
     expect(await rollBuild(root, ['--no-minify', '--external', '@roll/framework'])).toBe(0)
-    const packages = logged.slice(2, -2).map((line) => line.trim().split(/ {2,}/)[0])
+    const packages = logged.slice(3, -2).map((line) => line.trim().split(/ {2,}/)[0])
     expect(packages.sort()).toEqual(['(app)', '@roll/cli', 'tiny-app'])
   })
 
@@ -197,7 +198,7 @@ describe('roll build', () => {
     const root = app({ 'src/app.ts': 'export const app = { route() {}, dispatch() {} }\n' })
     rmSync(path.join(root, 'package.json'))
     expect(await rollBuild(root, ['--no-minify', '--external', '@roll/framework'])).toBe(0)
-    const packages = logged.slice(2, -2).map((line) => line.trim().split(/ {2,}/)[0])
+    const packages = logged.slice(3, -2).map((line) => line.trim().split(/ {2,}/)[0])
     expect(packages.sort()).toEqual(['(app)', '@roll/cli'])
   })
 
@@ -210,7 +211,7 @@ describe('roll build', () => {
     }
     const root = app(files)
     expect(await rollBuild(root, ['--no-minify', '--external', '@roll/framework'])).toBe(0)
-    const packages = logged.slice(2, -2).map((line) => line.trim().split(/ {2,}/)[0])
+    const packages = logged.slice(3, -2).map((line) => line.trim().split(/ {2,}/)[0])
     expect(packages).toHaveLength(6)
     expect(packages).toEqual(['@roll/cli', 'dep-g', 'dep-f', 'dep-e', 'dep-d', 'dep-c'])
   })

@@ -69,12 +69,13 @@ function printSizes(root: string, outfile: string, metafile: Metafile): void {
     byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput)
   }
   const largest = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6)
-  for (const [name, bytes] of largest) rows.push([`  ${name}`, kB(bytes), ''])
+  if (largest.length > 0) rows.push(['  by package:', '', ''])
+  for (const [name, bytes] of largest) rows.push([`    ${name}`, kB(bytes), ''])
   row(`${outfile}.map`)
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
   for (const [index, row] of rows.entries()) {
     const line = row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')
-    console.log(index === 0 ? color.dim(line) : line)
+    console.log(index === 0 || row[0] === '  by package:' ? color.dim(line) : line)
   }
 }
 
