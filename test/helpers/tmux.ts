@@ -8,14 +8,14 @@ export const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status ===
 
 let sessions = 0
 
-/** A command running in a detached tmux session, 100×30. */
+/** A command running in a detached tmux session, 100×30 unless told otherwise. */
 export class TmuxSession {
   readonly name = `roll-test-${process.pid}-${++sessions}`
 
   /** Starts `command` (a shell command line) in `cwd`; the pane stays open after it ends and prints "[exit N]". */
-  constructor(command: string, cwd: string) {
+  constructor(command: string, cwd: string, { width = 100, height = 30 } = {}) {
     const script = `${command}; echo "[exit $?]"; sleep 600`
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '100', '-y', '30', '-c', cwd, 'sh', '-c', script])
+    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', String(width), '-y', String(height), '-c', cwd, 'sh', '-c', script])
   }
 
   /** The visible screen, as text without colours. */
