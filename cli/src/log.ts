@@ -1,4 +1,5 @@
-// Output of the roll commands: a "[roll]" prefix, and colours only on a terminal.
+// Output of the roll commands: a "[roll]" prefix, cyan for news, green for success, red
+// for errors, and colours only on a terminal (never with NO_COLOR).
 import { styleText } from 'node:util'
 
 type Style = Parameters<typeof styleText>[0]
@@ -20,6 +21,11 @@ export const color = {
 /** "[roll] message" on stdout. */
 export function info(message: string): void {
   process.stdout.write(`${paint('cyan', '[roll]', process.stdout)} ${message}\n`)
+}
+
+/** "[roll] message" on stdout, the prefix in green on a terminal: something worked (built, serving, restarted, fixed). */
+export function success(message: string): void {
+  process.stdout.write(`${paint('green', '[roll]', process.stdout)} ${message}\n`)
 }
 
 /** "[roll] message" on stderr, in red on a terminal. */

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 // Imported afresh for each test: `color` is made when the module loads, and a mutant of it
 // is only seen by a load made under the test.
-let { color, error, info } = await import('../src/log.js')
+let { color, error, info, success } = await import('../src/log.js')
 
 const ttys = { stdout: process.stdout.isTTY, stderr: process.stderr.isTTY }
 let out: string[]
@@ -16,7 +16,7 @@ function terminal(stdout: boolean, stderr: boolean): void {
 
 beforeEach(async () => {
   vi.resetModules()
-  ;({ color, error, info } = await import('../src/log.js'))
+  ;({ color, error, info, success } = await import('../src/log.js'))
   // Node's styleText colours when FORCE_COLOR says so, whatever the streams: what is left to test is log.ts's own choice.
   vi.stubEnv('FORCE_COLOR', '1')
   vi.stubEnv('NO_COLOR', undefined)
@@ -36,6 +36,14 @@ afterEach(() => {
 const ESC = '\u001b['
 
 describe('info and error', () => {
+  it('success prints "[roll] message" on stdout, the prefix green on a terminal and plain otherwise', () => {
+    terminal(true, false)
+    success('built')
+    terminal(false, false)
+    success('built')
+    expect(out).toEqual([`${ESC}32m[roll]${ESC}39m built\n`, '[roll] built\n'])
+  })
+
   it('colours an error for a terminal on stderr while stdout goes to a file, whatever FORCE_COLOR says', () => {
     vi.stubEnv('FORCE_COLOR', undefined)
     terminal(false, true)

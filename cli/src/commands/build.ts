@@ -7,7 +7,7 @@ import type { Argv, CommandModule } from 'yargs'
 import { buildErrors, formatErrors, productionBuildOptions } from '../bundle.js'
 import { resolveEntry } from '../entry.js'
 import { CliError } from '../errors.js'
-import { color, info } from '../log.js'
+import { color, success } from '../log.js'
 
 interface BuildArgs {
   outfile: string
@@ -46,7 +46,7 @@ async function runBuild(args: BuildArgs): Promise<void> {
     throw new CliError(`Build failed with ${errors.length} error${errors.length === 1 ? '' : 's'}.`, 'Fix the code above and run roll build again.')
   }
   const elapsed = Math.round(performance.now() - started)
-  info(`built ${entry.shown} in ${elapsed} ms`)
+  success(`built ${entry.shown} in ${elapsed} ms`)
   printSizes(root, outfile, metafile)
   console.log(`\nRun it: ${color.bold(`node ${relative(root, outfile)}`)} (PORT, HOST from the environment) or ${color.bold('roll start --workers auto')}`)
 }

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os'
 import { relative, resolve } from 'node:path'
 import type { Argv, CommandModule } from 'yargs'
 import { CliError } from '../errors.js'
-import { error, info } from '../log.js'
+import { error, info, success } from '../log.js'
 import { DRAIN, STOPPED_LISTENING } from '../server/start-protocol.js'
 
 interface StartArgs {
@@ -72,7 +72,7 @@ async function runStart(args: StartArgs): Promise<void> {
       if (++listening !== count) return
       const host = address.address === undefined || address.address === null ? '0.0.0.0' : address.address
       const shown = host.includes(':') ? `[${host}]` : host
-      info(`serving ${relative(root, bundle)} on http://${shown}:${address.port} with ${count} worker${count === 1 ? '' : 's'}`)
+      success(`serving ${relative(root, bundle)} on http://${shown}:${address.port} with ${count} worker${count === 1 ? '' : 's'}`)
     })
     cluster.on('message', (worker, message) => {
       if (message !== STOPPED_LISTENING) return

@@ -8,7 +8,7 @@ import { buildErrors, devBuildOptions, externalImports, formatErrors, sourceInpu
 import { resolveEntry, type Entry } from '../entry.js'
 import { readEnvFile } from '../env-file.js'
 import { CliError } from '../errors.js'
-import { error, info } from '../log.js'
+import { error, info, success } from '../log.js'
 import type { BundleFolder } from './bundle-folder.js'
 import { watchFiles, type Trigger } from './restart-loop.js'
 import { Supervisor, type RestartResult } from './supervisor.js'
@@ -78,7 +78,7 @@ export class DevSession {
     const sourcesOnly = shown.length > 0 && shown.every((file) => file !== '.env' && !CONFIG_FILES.includes(file))
     if (sourcesOnly && this.#served !== undefined && Buffer.from(contents).equals(this.#served)) {
       // Back to what is served after a failed build: the screen must not end on that error.
-      if (this.#broken) info(`${reason}: fixed; serving the version of ${this.#servedAt} again`)
+      if (this.#broken) success(`${reason}: fixed; serving the version of ${this.#servedAt} again`)
       this.#broken = false
       return
     }
@@ -147,9 +147,9 @@ export class DevSession {
     if (outcome.ok) {
       if (this.#url === undefined) {
         this.#url = outcome.url
-        info(`dev server on ${this.#url} (${this.#entry.shown}); type rs + Enter to restart`)
+        success(`dev server on ${this.#url} (${this.#entry.shown}); type rs + Enter to restart`)
         if (this.options.open) openBrowser(this.#url)
-      } else info(`${reason}, restarted in ${Math.round(performance.now() - since)} ms`)
+      } else success(`${reason}, restarted in ${Math.round(performance.now() - since)} ms`)
     } else if (outcome.code === 'EADDRINUSE' || outcome.code === 'EACCES') {
       const { host, port } = this.options
       this.onFatal(new CliError(`Cannot listen on ${host}:${port}: ${outcome.message}.`, 'Stop the other server or pass another --port.'))
