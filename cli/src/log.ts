@@ -4,7 +4,8 @@ import { styleText } from 'node:util'
 
 type Style = Parameters<typeof styleText>[0]
 
-const paint = (style: Style, text: string, stream: NodeJS.WriteStream) =>
+/** `text` in `style` when `stream` is a terminal (and NO_COLOR is unset), else as it is. */
+export const paint = (style: Style, text: string, stream: NodeJS.WriteStream) =>
   // Our own check of the stream, not styleText's (which looks at stdout whatever the stream).
   stream.isTTY && !process.env.NO_COLOR ? styleText(style, text, { validateStream: false }) : text
 

@@ -148,11 +148,11 @@ const isInside = (root: string, file: string) => {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
 }
 
-function appPackageJson(text: string, name: string, link: boolean): string {
+/** The app's package.json: its name, and @roll/* at this release (or linked). */
+function appManifest(text: string, name: string, link: boolean): { dependencies?: Record<string, string> } {
   const local = checkoutPackages()
   const spec = (dep: string) => (link && local[dep] ? `file:${local[dep]}` : `^${cliVersion}`)
-  return `${JSON.stringify(withRollDependencies({ ...JSON.parse(text), name }, spec), null, 2)}
-`
+  return withRollDependencies({ ...JSON.parse(text), name }, spec)
 }
 
 /** The first folder of `dir`'s ancestry (itself included) that does not exist yet, if any. */
@@ -204,6 +204,7 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   const files = await templateFiles(source)
   const createdFrom = firstMissing(root)
   const written: string[] = []
+  let framework = ''
   // Removes what this call wrote; the replaced entries are gone already.
   const undo = () => {
     if (createdFrom) rmSync(createdFrom, { recursive: true, force: true })
@@ -226,13 +227,14 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
       await mkdir(path.dirname(target), { recursive: true })
       written.push(target)
       if (name === 'package.json') {
-        await writeFile(target, appPackageJson(await readFile(path.join(source, file), 'utf8'), packageName, Boolean(options.link)))
+        const manifest = appManifest(await readFile(path.join(source, file), 'utf8'), packageName, Boolean(options.link))
+        framework = manifest.dependencies?.['@roll/framework'] ?? ''
+        await writeFile(target, `${JSON.stringify(manifest, null, 2)}\n`)
       } else {
         await copyFile(path.join(source, file), target)
       }
       names.push(name.split(path.sep).join('/'))
     }
-    const framework = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')).dependencies?.['@roll/framework'] ?? ''
     return { root, files: names.sort(), replaced, framework }
   } catch (error) {
     undo()

@@ -9,19 +9,8 @@
 // answers otherwise, the assertion keeps ours and a comment names the quirk.
 import { describe, expect, it } from 'vitest'
 import { Router } from '@roll/framework'
+import { match, routes, type Data } from './_routes.js'
 
-type Data = Record<string, unknown>
-
-function routes(...table: Array<[string, Data]>): Router<Data> {
-  const router = new Router<Data>()
-  for (const [path, data] of table) router.add(path, { ...data })
-  return router
-}
-
-const match = (router: Router<Data>, path: string) => {
-  const found = router.match(path)
-  return found === null ? [null, null] : [found.payload, found.vars]
-}
 
 describe('autoroutes tests/test_edge.py', () => {
   // What each edge pattern compiles to in autoroutes, as the paths that pattern alone matches.

@@ -4,19 +4,8 @@
 // matches wins"; where autoroutes' tree decides otherwise, a comment says so.
 import { describe, expect, test } from 'vitest'
 import { parsePath, Router } from '@roll/framework'
+import { match, routes, type Data } from './_routes.js'
 
-type Data = Record<string, unknown>
-
-function routes(...table: Array<[string, Data]>): Router<Data> {
-  const router = new Router<Data>()
-  for (const [path, data] of table) router.add(path, { ...data })
-  return router
-}
-
-const match = (router: Router<Data>, path: string) => {
-  const found = router.match(path)
-  return found === null ? [null, null] : [found.payload, found.vars]
-}
 
 describe('Router.match', () => {
   test('follows a static path', () => {

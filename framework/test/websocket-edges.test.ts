@@ -1,13 +1,13 @@
 // WebSocketConnection's edges, found by mutation testing: the receive queue that stops
 // reading the socket at 64 unread messages and reads again below 32, pongs matched to
 // their pings, the refusals word for word, and 503 once the server is shutting down.
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
-import { connect, type Socket } from 'node:net'
+import { connect } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import { Roll, serve, TimeoutError, type WebSocketConnection, type WebSocketHandler } from '@roll/framework'
 import { createClient, createLiveClient, UpgradeRefused, type Client, type LiveClient } from '@roll/framework/testing'
 import { waitUntil } from '../../test/helpers/wait-until.js'
+import { KEY, UPGRADE, upgradeRequest } from './_upgrade.js'
 
 let live: LiveClient | undefined
 let inProcess: Client | undefined
@@ -46,27 +46,6 @@ async function pinged(ws: WebSocketConnection, timeout: number): Promise<'pong' 
   }
 }
 
-const KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
-const UPGRADE = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': KEY, 'Sec-WebSocket-Version': '13' }
-
-interface Answer { status: number; headers: IncomingHttpHeaders; body: string }
-
-function upgradeRequest(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path, method, headers: { ...UPGRADE, ...headers } })
-    request.on('upgrade', (response, socket: Socket) => {
-      socket.destroy()
-      resolve({ status: response.statusCode!, headers: response.headers, body: '' })
-    })
-    request.on('response', (response) => {
-      let body = ''
-      response.on('data', (chunk: Buffer) => (body += chunk))
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }))
-    })
-    request.on('error', reject)
-    request.end()
-  })
-}
 
 const echo: WebSocketHandler = async (request, ws) => {
   for await (const message of ws) await ws.send(message)

@@ -1,10 +1,11 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
+import { request as httpRequest } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { WebSocket, type ClientOptions } from 'ws'
 import { ConnectionClosed, HttpError, Roll, TimeoutError, WebSocketConnection, type WebSocketHandler } from '@roll/framework'
 import { websocketsStore } from '@roll/framework/extensions'
 import { createClient, createLiveClient, UpgradeRefused, type Client, type LiveClient } from '@roll/framework/testing'
+import { UPGRADE, upgradeRequest } from './_upgrade.js'
 
 let live: LiveClient | undefined
 let inProcess: Client | undefined
@@ -68,28 +69,6 @@ async function eventually<T>(check: () => T, timeout = 2000): Promise<T> {
   }
 }
 
-const KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
-const UPGRADE = { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': KEY, 'Sec-WebSocket-Version': '13' }
-
-interface Answer { status: number; headers: IncomingHttpHeaders; body: string }
-
-/** Sends an upgrade request as Roll's tests do, and resolves with the answer (101 included). */
-function upgradeRequest(port: number, path: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path, headers: { ...UPGRADE, ...headers } })
-    request.on('upgrade', (response, socket: Socket) => {
-      socket.destroy()
-      resolve({ status: response.statusCode!, headers: response.headers, body: '' })
-    })
-    request.on('response', (response) => {
-      let body = ''
-      response.on('data', (chunk: Buffer) => (body += chunk))
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }))
-    })
-    request.on('error', reject)
-    request.end()
-  })
-}
 
 /** A TCP client that completes the handshake and then writes raw frames. */
 async function rawWebSocket(port: number, path: string) {

@@ -2,9 +2,8 @@
 // does) and, for an unexpected error, a 500 with its message, the app's line in a code
 // frame and the stack. Only in roll dev's workers, only for requests that prefer
 // text/html: curl, fetch and the test client get Roll's plain bodies, as in production.
-import path from 'node:path'
 import Negotiator from 'negotiator'
-import { appStack, codeLines, foldedText } from './app-stack.js'
+import { appStack, foldedText, terminalReport, type AppStack } from './app-stack.js'
 
 interface DevRequest { method: string; path: string; headers: Record<string, string> }
 interface DevResponse { headers: Record<string, unknown>; body: unknown }
@@ -27,11 +26,11 @@ const prefersHtml = (accept: string | undefined) =>
  */
 export function addDevPages(app: DevPagesApp, root: string): void {
   app.listen('error', (request, response, error) => {
-    const unexpected = error.status === 500 && error.cause !== undefined
-    if (unexpected) process.stderr.write(terminalReport(error.cause, root))
-    if ((error.status !== 404 && !unexpected) || !prefersHtml(request.headers['ACCEPT'])) return
+    const stack = error.status === 500 && error.cause !== undefined ? appStack(error.cause, root) : undefined
+    if (stack) process.stderr.write(terminalReport(stack))
+    if ((error.status !== 404 && !stack) || !prefersHtml(request.headers['ACCEPT'])) return
     response.headers['Content-Type'] = 'text/html; charset=utf-8'
-    response.body = error.status === 404 ? notFoundPage(request, app.routes ?? []) : errorPage(request, error.cause, root)
+    response.body = stack ? errorPage(request, stack) : notFoundPage(request, app.routes ?? [])
   })
 }
 
@@ -50,28 +49,12 @@ function notFoundPage(request: DevRequest, routes: NonNullable<DevPagesApp['rout
   return page('404 Not Found', `<h1>404 Not Found</h1><p>No route matches <code>${escape(`${request.method} ${request.path}`)}</code>. The app's routes, in the order they are tried:</p>${list}`)
 }
 
-function errorPage(request: DevRequest, cause: unknown, root: string): string {
-  const { title, place, lines } = appStack(cause, root)
+function errorPage(request: DevRequest, { title, place, lines }: AppStack): string {
   const stack = lines.map((line) => ('frame' in line ? `    ${escape(line.frame)}` : `<span class="dim">    ${foldedText(line.folded)}</span>`))
-  const code = place ? codeLines(place).map(({ number, text, marked }) => {
+  const code = (place?.code ?? []).map(({ number, text, marked }) => {
     const row = `${String(number).padStart(4)} │ ${escape(text)}`
     return marked ? `<span class="mark">${row}</span>` : row
-  }) : []
-  const where = place ? `<p>In <code>${escape(`${path.relative(root, place.file)}:${place.line}:${place.column}`)}</code>:</p>${code.length > 0 ? `<pre>${code.join('\n')}</pre>` : ''}` : ''
+  })
+  const where = place ? `<p>In <code>${escape(place.shown)}</code>:</p>${code.length > 0 ? `<pre>${code.join('\n')}</pre>` : ''}` : ''
   return page(`500 ${title}`, `<h1>500 Internal Server Error</h1><p><code>${escape(`${request.method} ${request.path}`)}</code> failed with <strong>${escape(title)}</strong></p>${where}<pre>${stack.join('\n')}</pre>`)
 }
-
-const dim = (text: string) => (process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[2m${text}\x1b[22m` : text)
-
-/** What follows the framework's one line in the terminal: the app's line in a code frame, the app's frames, the rest folded. */
-export function terminalReport(cause: unknown, root: string): string {
-  const { place, lines } = appStack(cause, root)
-  const out: string[] = []
-  if (place) {
-    out.push(`  ${path.relative(root, place.file)}:${place.line}:${place.column}`)
-    for (const { number, text, marked } of codeLines(place)) out.push(`${marked ? '> ' : '  '}${String(number).padStart(4)} │ ${text}`)
-  }
-  for (const line of lines) out.push('frame' in line ? `    ${line.frame}` : dim(`    ${foldedText(line.folded)}`))
-  return out.length > 0 ? `${out.join('\n')}\n` : ''
-}
-

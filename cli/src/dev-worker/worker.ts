@@ -7,8 +7,8 @@ import { Server as NetServer, Socket as NetSocket, type Socket, type SocketConst
 import { pathToFileURL } from 'node:url'
 import { appFrom } from '../app-module.js'
 import { error as logError } from '../log.js'
-import { appStack } from './app-stack.js'
-import { addDevPages, terminalReport, type DevPagesApp } from './dev-pages.js'
+import { appStack, terminalReport } from './app-stack.js'
+import { addDevPages, type DevPagesApp } from './dev-pages.js'
 import { BOOT_VARIABLE, type Boot, type FromWorker, type ToWorker } from '../dev/protocol.js'
 
 // Before any bundle is imported, so its inline source map is read and stacks point at the .ts lines.
@@ -90,8 +90,9 @@ async function go({ bundle, entry, port, host, inspect }: Extract<ToWorker, { ty
     const code = (error as { code?: unknown })?.code
     if (code !== 'EADDRINUSE' && code !== 'EACCES') {
       // As for a handler's error: the app's line and frames, the rest folded, the first line in red.
-      logError(`${phase}: ${appStack(error, process.cwd()).title}`)
-      process.stderr.write(terminalReport(error, process.cwd()))
+      const stack = appStack(error, process.cwd())
+      logError(`${phase}: ${stack.title}`)
+      process.stderr.write(terminalReport(stack))
     }
     send({ type: 'failed', code: typeof code === 'string' ? code : undefined, message: String((error as Error)?.message ?? error) }, () => process.exit(1))
   }
