@@ -36,8 +36,6 @@ export class TimeoutError extends Error {
 export const CLOSE_TIMEOUT = 5000
 // As Python's websockets: past this many unread messages, stop reading the socket.
 const MAX_QUEUE = 64
-const OPEN = 1
-const CLOSED = 3
 
 interface Waiter<T> { resolve(value: T): void; reject(error: Error): void }
 
@@ -95,7 +93,7 @@ export class WebSocketConnection implements AsyncIterable<Message> {
     if (waiter !== undefined) return waiter.resolve(message)
     this.#queue.push(message)
     // Not while closing: close() resumes the socket so the peer's close frame gets through.
-    if (this.#queue.length >= MAX_QUEUE && this.#ws.readyState === OPEN) this.#ws.pause()
+    if (this.#queue.length >= MAX_QUEUE && this.#ws.readyState === this.#ws.OPEN) this.#ws.pause()
   }
 
   // A pong acknowledges its ping and every ping sent before it (RFC 6455 §5.5.3).
@@ -128,10 +126,14 @@ export class WebSocketConnection implements AsyncIterable<Message> {
     return withTimeout(message, options.timeout, 'recv()', () => this.#waiters.splice(this.#waiters.indexOf(waiter), 1))
   }
 
-  /** Sends a text (`string`) or binary message; resolves once written, rejects with `ConnectionClosed`. */
-  async send(data: string | Uint8Array | ArrayBuffer): Promise<void> {
-    if (this.#ws.readyState !== OPEN) return this.#closedError()
-    await new Promise<void>((resolve, reject) => this.#ws.send(data, (error) => (error ? reject(error) : resolve())))
+  /** Bytes queued for the peer but not yet handed to the network. */
+  get bufferedAmount(): number { return this.#ws.bufferedAmount }
+
+  /** Sends a `string` as text, bytes as binary (as UTF-8 text with `binary: false`); resolves once written. */
+  async send(data: string | Uint8Array | ArrayBuffer, options: { binary?: boolean } = {}): Promise<void> {
+    if (this.#ws.readyState !== this.#ws.OPEN) return this.#closedError()
+    const binary = options.binary ?? typeof data !== 'string'
+    await new Promise<void>((resolve, reject) => this.#ws.send(data, { binary }, (error) => (error ? reject(error) : resolve())))
   }
 
   /**
@@ -140,7 +142,7 @@ export class WebSocketConnection implements AsyncIterable<Message> {
    */
   async ping(data?: string | Uint8Array, options: { timeout?: number } = {}): Promise<number> {
     checkTimeout('ping()', options.timeout)
-    if (this.#ws.readyState !== OPEN) return this.#closedError()
+    if (this.#ws.readyState !== this.#ws.OPEN) return this.#closedError()
     const payload = data === undefined ? randomBytes(4) : Buffer.from(data)
     const key = payload.toString('hex')
     if (this.#pings.has(key)) throw new Error(`ping(): a ping with the same data is already waiting for its pong; send other data.`)
@@ -156,7 +158,7 @@ export class WebSocketConnection implements AsyncIterable<Message> {
    * closed; a peer that does not answer within 5 s is dropped. Does nothing if closed.
    */
   async close(code = 1000, reason = ''): Promise<void> {
-    if (this.#ws.readyState === CLOSED) return
+    if (this.#ws.readyState === this.#ws.CLOSED) return
     this.#ws.close(code, reason)
     // The peer's close frame may sit behind unread messages.
     if (this.#ws.isPaused) this.#ws.resume()
@@ -286,10 +288,8 @@ export function attachWebSockets(app: Roll, server: Server): void {
     void task.finally(() => running.delete(task))
   })
 
-  // Node's server.close() waits for upgraded sockets, which closeAllConnections() leaves
-  // alone: close the websockets first (1001 Going Away), and call back once their
-  // handlers and `websocket_disconnect` listeners are done (a handler stuck past its
-  // closed socket gets 5 s more).
+  // Node's server.close() waits for upgraded sockets, which closeAllConnections() leaves alone: close
+  // them (1001 Going Away), call back once handlers and `websocket_disconnect` are done (5 s at most).
   const close = server.close
   server.close = function (callback?: (error?: Error) => void) {
     closing = true

@@ -464,3 +464,43 @@ describe('more websocket edges', () => {
   })
 })
 
+
+describe('sending encoded bytes and the send buffer', () => {
+  it('sends UTF-8 bytes as a text frame with binary: false, and bytes as binary by default', async () => {
+    const app = new Roll()
+    app.route('/bytes', { protocol: 'websocket' }, async (request, ws) => {
+      const encoded = Buffer.from('héllo ✓')
+      await ws.send(encoded, { binary: false })
+      await ws.send(encoded)
+      await ws.send('text', { binary: true })
+    })
+    inProcess = createClient(app)
+    const ws = await inProcess.websocket('/bytes')
+    expect(await ws.recv()).toBe('héllo ✓')
+    expect(await ws.recv()).toEqual(Buffer.from('héllo ✓'))
+    expect(await ws.recv()).toEqual(Buffer.from('text'))
+  })
+
+  it('counts the bytes queued for a peer that does not read, and none once they are out', async () => {
+    const app = new Roll()
+    const amounts: number[] = []
+    app.route('/buffer', { protocol: 'websocket' }, async (request, ws) => {
+      amounts.push(ws.bufferedAmount)
+      const sent = ws.send(Buffer.alloc(8 * 1024 * 1024))
+      amounts.push(ws.bufferedAmount)
+      await sent
+      amounts.push(ws.bufferedAmount)
+    })
+    live = await createLiveClient(app)
+    const socket = await open(live.url.replace('http', 'ws') + '/buffer')
+    socket.pause()
+    await waitUntil('the big send queued', () => amounts.length === 2)
+    await sleep(100)
+    expect(amounts).toHaveLength(2)
+    expect(amounts[0]).toBe(0)
+    expect(amounts[1]).toBeGreaterThan(1024 * 1024)
+    socket.resume()
+    await waitUntil('the big send written', () => amounts.length === 3)
+    expect(amounts[2]).toBe(0)
+  })
+})
