@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@roll\/framework$/, replacement: src('index.ts') },
       { find: /^@roll\/framework\/extensions$/, replacement: src('extensions/index.ts') },
       { find: /^@roll\/framework\/testing$/, replacement: src('testing.ts') },
+      { find: /^@roll\/framework\/cluster$/, replacement: src('extensions/pubsub-cluster.ts') },
     ],
   },
   test: {
