@@ -194,7 +194,8 @@ describe('a transport', () => {
     const { app, hub } = chatApp()
     const sent: unknown[] = []
     const send = process.send
-    process.send = ((message: unknown, ...rest: never[]) => (sent.push(message), send?.call(process, message, ...rest))) as typeof process.send
+    const original = send as ((...args: unknown[]) => boolean) | undefined
+    process.send = ((message: unknown, ...rest: unknown[]) => (sent.push(message), original?.call(process, message, ...rest) ?? false)) as typeof process.send
     client = createClient(app)
     const alice = await join('/chat/a')
     hub.publish('a', 'local')
