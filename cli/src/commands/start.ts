@@ -4,6 +4,7 @@ import cluster, { type Worker } from 'node:cluster'
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { relative, resolve } from 'node:path'
+import { relayPubSub } from '@roll/framework/cluster'
 import type { Argv, CommandModule } from 'yargs'
 import { CliError } from '../errors.js'
 import { error, info, success } from '../log.js'
@@ -46,6 +47,8 @@ async function runStart(args: StartArgs): Promise<void> {
   if (args.host !== undefined) env.HOST = args.host
 
   cluster.setupPrimary({ exec: bundle, execArgv: [...process.execArgv, '--enable-source-maps'] })
+  // What one worker's pubsub hub publishes reaches the others' subscribers.
+  relayPubSub(cluster)
   const startedAt = new Map<Worker, number>()
   const fork = () => {
     const worker = cluster.fork(env)
