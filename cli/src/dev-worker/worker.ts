@@ -23,7 +23,14 @@ type Serve = (app: unknown, options: { port: number; host: string }) => Promise<
 
 let serve: Serve | undefined
 let frameworkError: unknown
-let app: { shutdown?: () => Promise<unknown> } | undefined
+interface WebSocketLike { close(code: number, reason: string): Promise<void> }
+interface DevApp {
+  shutdown?: () => Promise<unknown>
+  listen(event: 'websocket_connect' | 'websocket_disconnect', listener: (request: unknown, ws: WebSocketLike) => void): unknown
+}
+let app: DevApp | undefined
+// The app's open websockets, closed with a clean code when this worker drains.
+const websockets = new Set<WebSocketLike>()
 let served: Served | undefined
 let draining = false
 let allClosed: (() => void) | undefined
@@ -45,7 +52,7 @@ process.on('message', (message: ToWorker, socketHandle?: unknown) => {
   const handle = {
     connection: async () => adopt(socketHandle),
     go: () => go(message as Extract<ToWorker, { type: 'go' }>),
-    drain: () => drain((message as Extract<ToWorker, { type: 'drain' }>).timeout),
+    drain: () => drain(message as Extract<ToWorker, { type: 'drain' }>),
     'inspector-close': async () => {
       inspector.close()
       send({ type: 'inspector-closed' })
@@ -80,8 +87,10 @@ async function go({ bundle, entry, port, host, inspect }: Extract<ToWorker, { ty
   try {
     const module = (await import(pathToFileURL(bundle).href)) as Record<string, unknown>
     phase = 'the app failed to start'
-    app = appFrom(module, entry) as typeof app
+    app = appFrom(module, entry) as unknown as DevApp
     addDevPages(app as unknown as DevPagesApp, process.cwd())
+    app.listen('websocket_connect', (_request, ws) => { websockets.add(ws) })
+    app.listen('websocket_disconnect', (_request, ws) => { websockets.delete(ws) })
     if (serve === undefined) throw frameworkError
     served = await serve(app, { port, host })
     watchConnections(served.server)
@@ -124,8 +133,11 @@ function watchConnections(server: Server): void {
   })
 }
 
-async function drain(timeout: number): Promise<void> {
+async function drain({ timeout, closeCode }: Extract<ToWorker, { type: 'drain' }>): Promise<void> {
   draining = true
+  // A peer sees why (and reconnects at once), never 1006 when the process exits.
+  const reason = closeCode === 1012 ? 'Service Restart: the code changed' : 'Going Away: roll dev stopped'
+  for (const ws of websockets) void ws.close(closeCode, reason)
   for (const { response } of connections.values()) if (response !== undefined && !response.headersSent) response.shouldKeepAlive = false
   setTimeout(() => process.exit(0), timeout).unref()
   if (served !== undefined) {

@@ -17,8 +17,12 @@ export const BOOT_VARIABLE = 'ROLL_DEV_WORKER'
 export type ToWorker =
   /** Import `bundle`, serve its app on the shared socket `host:port`, open the inspector if asked. */
   | { type: 'go'; bundle: string; entry: string; port: number; host: string; inspect?: { host: string; port: number } }
-  /** Stop accepting, finish in-flight requests (at most `timeout` ms), fire `shutdown`, exit. */
-  | { type: 'drain'; timeout: number }
+  /**
+   * Stop accepting, close the websockets with `closeCode` (1012 Service Restart when a new
+   * worker serves, 1001 Going Away when roll dev stops), finish in-flight requests (at most
+   * `timeout` ms), fire `shutdown`, exit.
+   */
+  | { type: 'drain'; timeout: number; closeCode: 1001 | 1012 }
   /** Serve this connection (its socket is the message's handle), handed over by the previous worker. */
   | { type: 'connection' }
   /** Free the inspector's port for the next worker, or take it back if that one failed. */

@@ -99,7 +99,7 @@ export class Supervisor {
       this.#listenPort = port
       this.#port = reply.port
       this.#active = worker
-      if (previous !== undefined) this.#drain(previous, this.#options.drainTimeout ?? 5_000)
+      if (previous !== undefined) this.#drain(previous, this.#options.drainTimeout ?? 5_000, 1012)
       result = { ok: true, url: reply.url, port: reply.port }
     } else {
       if (inspect !== undefined && previous !== undefined && !previous.isDead()) previous.send({ type: 'inspector-open', ...inspect } satisfies ToWorker)
@@ -121,7 +121,7 @@ export class Supervisor {
     }))
     this.discardStandby()
     for (const worker of workers) {
-      if (worker === this.#active) this.#drain(worker, timeout)
+      if (worker === this.#active) this.#drain(worker, timeout, 1001)
       else if (!worker.isDead()) worker.process.kill('SIGKILL')
     }
     await Promise.all(exited)
@@ -156,10 +156,10 @@ export class Supervisor {
     active.send({ type: 'connection' } satisfies ToWorker, handle as never, {}, () => handle.close())
   }
 
-  #drain(worker: Worker, timeout: number): void {
+  #drain(worker: Worker, timeout: number, closeCode: 1001 | 1012): void {
     if (worker === this.#active) this.#active = undefined
     if (worker.isDead()) return
-    worker.send({ type: 'drain', timeout } satisfies ToWorker)
+    worker.send({ type: 'drain', timeout, closeCode } satisfies ToWorker)
     const kill = setTimeout(() => worker.process.kill('SIGKILL'), timeout + 1_000)
     worker.once('exit', () => clearTimeout(kill))
   }
