@@ -36,6 +36,7 @@ describe('roll build', () => {
     const url = await server.url()
     expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 1' })
     expect(await get(`${url}/healthz`)).toEqual({ status: 200, text: 'ok' })
+    expect(server.output.match(/\[roll\] an unexpected error is logged in one line; to log its stack too, add traceback\(app\) from @roll\/framework\/extensions\n/g)).toHaveLength(1)
     // roll dev's pages for browsers are not in the production bundle.
     const browser = await fetch(`${url}/nope`, { headers: { Accept: 'text/html' } })
     expect([browser.status, browser.headers.get('content-type'), await browser.text()]).toEqual([404, 'text/plain; charset=utf-8', '/nope'])
@@ -47,6 +48,24 @@ describe('roll build', () => {
     expect(await server.exited).toEqual({ code: 0, signal: null })
     expect(server.output).toMatch(/shutdown fired/)
     expect(await portIsFree(Number(new URL(url).port))).toBe(true)
+  })
+
+  it('says nothing of traceback when the app uses it', async () => {
+    const dir = appCopy()
+    writeAppFile(dir, 'src/app.ts', [
+      "import { Roll } from '@roll/framework'",
+      "import { traceback } from '@roll/framework/extensions'",
+      'export const app = new Roll()',
+      'traceback(app)',
+      "app.route('/', (_request, response) => { response.body = 'with traceback' })",
+      '',
+    ].join('\n'))
+    expect((await build(dir)).code).toBe(0)
+    const server = new RollProcess(process.execPath, ['dist/server.mjs'], dir, { PORT: '0' })
+    const url = await server.url()
+    expect(await get(`${url}/`)).toEqual({ status: 200, text: 'with traceback' })
+    expect(server.output).not.toMatch(/traceback/)
+    expect((await server.stop()).code).toBe(0)
   })
 
   it('keeps --external packages out of the bundle and --no-minify keeps it readable', async () => {

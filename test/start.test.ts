@@ -19,6 +19,8 @@ describe('roll start', () => {
     const url = await roll.url()
     expect(await get(`${url}/`)).toEqual({ status: 200, text: 'hello from version 1' })
     const workers = await waitUntil('two workers', () => (roll.children().length === 2 ? roll.children() : undefined))
+    // Said once for both workers, and not again by the replacement below.
+    await roll.waitFor(/add traceback\(app\)/)
 
     const mark = roll.mark()
     expect((await get(`${url}/crash`)).text).toBe('crashing')
@@ -43,6 +45,7 @@ describe('roll start', () => {
     expect(await slow).toEqual({ status: 200, text: 'slow done' })
     expect(await roll.exited).toEqual({ code: 0, signal: null })
     expect(roll.output.match(/shutdown fired/g)?.length).toBe(2)
+    expect(roll.output.match(/add traceback\(app\)/g)).toHaveLength(1)
     expect([...workers, ...replaced].filter(isAlive)).toEqual([])
     expect(await portIsFree(Number(new URL(url).port))).toBe(true)
   })

@@ -119,6 +119,10 @@ export async function run(module: Record<string, unknown>, serve: Serve, entry: 
     const listening = (served = await serve(app as never, { port, host, drainTimeout }))
     // Under `roll start` the cluster primary prints the address once for all workers.
     if (!cluster.isWorker) console.log(`Rolling on ${listening.url}`)
+    // Once per roll start too: its first worker says it.
+    if (!(app as unknown as Record<symbol, unknown>)[Symbol.for('roll.traceback')] && (cluster.worker?.id ?? 1) === 1) {
+      console.log('[roll] an unexpected error is logged in one line; to log its stack too, add traceback(app) from @roll/framework/extensions')
+    }
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) return
       stopping = true

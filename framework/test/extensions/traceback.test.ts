@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { HttpError, Roll } from '@roll/framework'
-import { traceback } from '@roll/framework/extensions'
+import { traceback, TRACEBACK } from '@roll/framework/extensions'
 import { createClient, type Client } from '@roll/framework/testing'
 
 let client: Client | undefined
@@ -17,6 +17,14 @@ function captureStderr(): string[] {
 }
 
 describe('traceback', () => {
+  it('marks the app, for a server to tell whether stacks are printed', () => {
+    const app = new Roll()
+    expect((app as unknown as Record<symbol, unknown>)[TRACEBACK]).toBeUndefined()
+    traceback(app)
+    expect((app as unknown as Record<symbol, unknown>)[TRACEBACK]).toBe(true)
+    expect(TRACEBACK).toBe(Symbol.for('roll.traceback'))
+  })
+
   it('prints the stack of the original error of a 500, message included, and keeps it out of the body', async () => {
     const stderr = captureStderr()
     const app = new Roll()
