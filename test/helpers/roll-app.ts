@@ -1,7 +1,7 @@
 // Helpers for tests that run `roll dev`, `roll build` and `roll start` on a fixture app: a
 // temporary copy of the app, the roll process with waits on its output, an HTTP poller.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { Agent, request as httpRequest } from 'node:http'
 import { createServer } from 'node:net'
 import os from 'node:os'
@@ -27,6 +27,43 @@ export function appCopy(fixture = 'dev-app'): string {
   mkdirSync(path.join(dir, 'node_modules', '@roll'), { recursive: true })
   symlinkSync(path.join(repoRoot, 'framework'), path.join(dir, 'node_modules', '@roll', 'framework'), 'dir')
   return dir
+}
+
+/**
+ * A copy of `templates/<template>` in a temp folder (its sources, tests and public files),
+ * whose node_modules links `@roll/framework` and `@roll/redis` to this checkout's.
+ */
+export function templateCopy(template: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `roll-${template}-`))
+  temps.push(dir)
+  const source = path.join(repoRoot, 'templates', template)
+  cpSync(source, dir, { recursive: true, filter: (file) => !/[\\/](node_modules|dist)$/.test(file) })
+  mkdirSync(path.join(dir, 'node_modules', '@roll'), { recursive: true })
+  for (const name of ['framework', 'redis']) symlinkSync(path.join(repoRoot, name), path.join(dir, 'node_modules', '@roll', name), 'dir')
+  return dir
+}
+
+/** The TCP connections process `pid` holds, established on local port `port` (read from /proc). */
+export function connectionsOf(pid: number, port: number): number {
+  const sockets = new Set<string>()
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]
+      if (inode !== undefined) sockets.add(inode)
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`
+  let count = 0
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/)
+      // local address, state (01: established), inode
+      if (fields.length > 9 && fields[1].endsWith(local) && fields[3] === '01' && sockets.has(fields[9])) count++
+    }
+  }
+  return count
 }
 
 /** A copy of the fixture app (see `appCopy`) built by `roll build`, for tests that run dist/server.mjs. */

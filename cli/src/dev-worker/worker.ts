@@ -53,6 +53,7 @@ process.on('message', (message: ToWorker, socketHandle?: unknown) => {
     connection: async () => adopt(socketHandle),
     go: () => go(message as Extract<ToWorker, { type: 'go' }>),
     drain: () => drain(message as Extract<ToWorker, { type: 'drain' }>),
+    'close-websockets': async () => closeWebSockets(),
     'inspector-close': async () => {
       inspector.close()
       send({ type: 'inspector-closed' })
@@ -89,7 +90,11 @@ async function go({ bundle, entry, port, host, inspect }: Extract<ToWorker, { ty
     phase = 'the app failed to start'
     app = appFrom(module, entry) as unknown as DevApp
     addDevPages(app as unknown as DevPagesApp, process.cwd())
-    app.listen('websocket_connect', (_request, ws) => { websockets.add(ws) })
+    app.listen('websocket_connect', (_request, ws) => {
+      // One accepted while this worker stopped listening.
+      if (websocketsClosing) return closeWebSocket(ws)
+      websockets.add(ws)
+    })
     app.listen('websocket_disconnect', (_request, ws) => { websockets.delete(ws) })
     if (serve === undefined) throw frameworkError
     served = await serve(app, { port, host })
@@ -133,11 +138,22 @@ function watchConnections(server: Server): void {
   })
 }
 
+let websocketCloseCode: 1001 | 1012 = 1001
+let websocketsClosing = false
+
+// A peer sees why (and reconnects at once), never 1006 when the process exits.
+function closeWebSocket(ws: WebSocketLike): void {
+  void ws.close(websocketCloseCode, websocketCloseCode === 1012 ? 'Service Restart: the code changed' : 'Going Away: roll dev stopped')
+}
+
+function closeWebSockets(): void {
+  websocketsClosing = true
+  for (const ws of websockets) closeWebSocket(ws)
+}
+
 async function drain({ timeout, closeCode }: Extract<ToWorker, { type: 'drain' }>): Promise<void> {
   draining = true
-  // A peer sees why (and reconnects at once), never 1006 when the process exits.
-  const reason = closeCode === 1012 ? 'Service Restart: the code changed' : 'Going Away: roll dev stopped'
-  for (const ws of websockets) void ws.close(closeCode, reason)
+  websocketCloseCode = closeCode
   for (const { response } of connections.values()) if (response !== undefined && !response.headersSent) response.shouldKeepAlive = false
   setTimeout(() => process.exit(0), timeout).unref()
   if (served !== undefined) {
@@ -147,6 +163,7 @@ async function drain({ timeout, closeCode }: Extract<ToWorker, { type: 'drain' }
     // worker instead, which also serves their next request with the new code; the others
     // end after their response, which says `Connection: close`.
     NetServer.prototype.close.call(server)
+    send({ type: 'stopped-listening' })
     for (const [socket, state] of connections) if (state.busy === 0 && socket.bytesRead === state.bytesWhenIdle) handOver(socket)
     // Not net's close callback: it does not count the connections handed over to this worker.
     if (connections.size > 0) await new Promise<void>((resolve) => (allClosed = resolve))

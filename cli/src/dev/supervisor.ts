@@ -143,6 +143,7 @@ export class Supervisor {
     })
     worker.on('message', (message: FromWorker, handle?: unknown) => {
       if (message.type === 'connection' && handle !== undefined) this.#pass(handle as { close(): void })
+      if (message.type === 'stopped-listening' && worker.isConnected()) worker.send({ type: 'close-websockets' } satisfies ToWorker)
     })
     // A worker that dies mid-send must not take the supervisor with it.
     worker.on('error', () => {})

@@ -1,9 +1,10 @@
 // The app: a websocket endpoint with Roll's ping/pong keep-alive, where every message is
-// broadcast to every open socket (so a lone client gets an echo), and a page to try it, at /.
-// It never listens: `roll dev`, `roll start`, dist/server.mjs and the tests serve it.
+// published to every open socket (so a lone client gets an echo), in every process of the
+// app, and a page to try it, at /. It never listens: `roll dev`, `roll start`,
+// dist/server.mjs and the tests serve it.
 import path from 'node:path'
-import { ConnectionClosed, Roll, TimeoutError, type WebSocketConnection } from '@roll/framework'
-import { staticFiles, websocketsStore } from '@roll/framework/extensions'
+import { ConnectionClosed, Roll, TimeoutError } from '@roll/framework'
+import { pubsub, staticFiles, type PubSubTransport } from '@roll/framework/extensions'
 import { favicon, home } from './home.js'
 
 /** The keep-alive timeouts, in milliseconds. */
@@ -12,22 +13,29 @@ export interface KeepAliveOptions {
   receiveTimeout?: number
   /** Time the pong may take before the connection is closed. Default 10 000. */
   pongTimeout?: number
+  /**
+   * How messages reach the app's other processes. Default: the workers of `roll start`
+   * relay them to each other; pass `redisTransport(url)` to reach other machines too.
+   */
+  transport?: PubSubTransport
 }
 
 /** Builds the app; tests pass short timeouts so they run in milliseconds. */
-export function createApp({ receiveTimeout = 20_000, pongTimeout = 10_000 }: KeepAliveOptions = {}): Roll {
+export function createApp({ receiveTimeout = 20_000, pongTimeout = 10_000, transport }: KeepAliveOptions = {}): Roll {
   const app = new Roll()
   // The page: public/index.html at /static/ (paths are relative to the app folder).
   const root = path.resolve('public')
   staticFiles(app, { prefix: '/static/', root, defaultIndex: 'index.html' })
-  // Keeps the open websockets in app.get('websockets'), for the broadcast.
-  websocketsStore(app)
+  // Every page subscribes to the 'chat' topic: what one sends reaches all, whichever
+  // process (worker, machine) serves them.
+  const hub = pubsub(app, { transport })
 
   // The same page at /, the URL `npm run dev` prints, and an icon for it.
   app.route('/', home(root))
   app.route('/favicon.ico', favicon)
 
   app.route('/ws', { protocol: 'websocket' }, async (request, ws) => {
+    hub.subscribe(ws, 'chat')
     while (true) {
       let message: string | Buffer
       try {
@@ -47,9 +55,8 @@ export function createApp({ receiveTimeout = 20_000, pongTimeout = 10_000 }: Kee
           return
         }
       }
-      const peers = app.get('websockets') as Set<WebSocketConnection>
-      // One dead peer must not stop the others from getting the message.
-      await Promise.allSettled([...peers].map((peer) => peer.send(message)))
+      // Never waits for the subscribers: a page that stops reading is closed (1013), not waited for.
+      hub.publish('chat', message)
     }
   })
 

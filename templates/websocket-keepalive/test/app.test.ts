@@ -1,6 +1,7 @@
 // Tests with a real websocket client (the `ws` package) against a live server on a free
 // port, with short keep-alive timeouts so the silences last milliseconds.
 import { once } from 'node:events'
+import type { PubSubTransport } from '@roll/framework/extensions'
 import { createClient, createLiveClient, type LiveClient } from '@roll/framework/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket, { type ClientOptions } from 'ws'
@@ -46,6 +47,31 @@ describe('/ws', () => {
     const replies = [nextMessage(alice), nextMessage(bob)]
     alice.send('hi all')
     expect(await Promise.all(replies)).toEqual(['hi all', 'hi all'])
+  })
+
+  it('reaches the pages of another server of the app, through its transport', async () => {
+    // Two servers sharing a bus, as Redis joins servers on several machines.
+    const members: { deliver?: (topic: string, data: string | Buffer) => void }[] = []
+    const bus = (): PubSubTransport => {
+      const member: (typeof members)[number] = {}
+      members.push(member)
+      return {
+        open(deliver) { member.deliver = deliver },
+        publish(topic, data) { for (const other of members) if (other !== member) other.deliver?.(topic, data) },
+        close() { member.deliver = undefined },
+      }
+    }
+    const first = await createLiveClient(createApp({ transport: bus() }))
+    const second = await createLiveClient(createApp({ transport: bus() }))
+    try {
+      const [alice, bob] = [await connect(first), await connect(second)]
+      const replies = [nextMessage(alice), nextMessage(bob)]
+      alice.send('across servers')
+      expect(await Promise.all(replies)).toEqual(['across servers', 'across servers'])
+    } finally {
+      await first.close()
+      await second.close()
+    }
   })
 
   it('pings a client that stays silent, and keeps it when it answers', async () => {
