@@ -4,7 +4,7 @@
 // (`node dist/server.mjs`) against running the same app with `tsx`, and the start of
 // `roll dev` against `node --watch`.
 //
-//   node bench/dev-loop.mjs [--rounds 15] [--gap 1000] [--cold-rounds 10]
+//   node bench/dev-loop.mjs [--rounds 15] [--gap 1000] [--cold-rounds 10] [--cold-only]
 //
 // Each tool runs a copy of templates/basic (node --watch a JavaScript copy of it, made
 // with esbuild's transform, since Node 20 cannot run TypeScript). Between two edits each
@@ -24,6 +24,7 @@ const { values: options } = parseArgs({
     rounds: { type: 'string', default: '15' },
     gap: { type: 'string', default: '1000' },
     'cold-rounds': { type: 'string', default: '10' },
+    'cold-only': { type: 'boolean', default: false },
   },
 })
 const ROUNDS = Number(options.rounds)
@@ -250,9 +251,11 @@ async function coldStart() {
 
 try {
   console.log(`node ${process.version}, ${os.availableParallelism()} CPUs, ${os.cpus()[0]?.model ?? ''}`)
-  const tools = await devLoop()
-  const roll = median(tools[0].times)
-  console.log(`\nroll dev is ${(median(tools[1].times) / roll).toFixed(1)}× faster than tsx watch and ${(median(tools[2].times) / roll).toFixed(1)}× faster than node --watch (medians)`)
+  if (!options['cold-only']) {
+    const tools = await devLoop()
+    const roll = median(tools[0].times)
+    console.log(`\nroll dev is ${(median(tools[1].times) / roll).toFixed(1)}× faster than tsx watch and ${(median(tools[2].times) / roll).toFixed(1)}× faster than node --watch (medians)`)
+  }
   await coldStart()
 } finally {
   await Promise.all([...children].map(stop))

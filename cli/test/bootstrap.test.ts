@@ -46,10 +46,13 @@ let logged: string[]
 let errors: unknown[][]
 let exits: unknown[]
 let isWorker: boolean
+let workerId: number
+const HINT = '[roll] an unexpected error is logged in one line; to log its stack too, add traceback(app) from @roll/framework/extensions'
 
 beforeEach(() => {
   isWorker = false
-  vi.doMock('node:cluster', () => ({ default: { get isWorker() { return isWorker } } }))
+  workerId = 2
+  vi.doMock('node:cluster', () => ({ default: { get isWorker() { return isWorker }, get worker() { return isWorker ? { id: workerId } : undefined } } }))
   vi.resetModules()
   logged = []
   errors = []
@@ -89,11 +92,18 @@ describe('run', () => {
     const { serve } = fakeServe()
     await run({ app }, serve, 'src/app.ts')
     expect(serve).toHaveBeenCalledWith(app, { port: 3579, host: '127.0.0.1', drainTimeout: 10_000 })
-    expect(logged).toEqual(['Rolling on http://127.0.0.1:3579'])
+    expect(logged).toEqual(['Rolling on http://127.0.0.1:3579', HINT])
     expect(exits).toEqual([])
     expect(added('SIGTERM')).toHaveLength(1)
     expect(added('SIGINT')).toHaveLength(1)
     expect(added('uncaughtException')).toHaveLength(1)
+  })
+
+  it('does not name traceback when the app uses it', async () => {
+    const { run } = await bootstrap()
+    const app = Object.assign(fakeApp(), { [Symbol.for('roll.traceback')]: true })
+    await run({ app }, fakeServe().serve, 'src/app.ts')
+    expect(logged).toEqual(['Rolling on http://127.0.0.1:3579'])
   })
 
   it('takes PORT, HOST and ROLL_DRAIN_TIMEOUT from the environment, an empty one as unset', async () => {
@@ -190,7 +200,7 @@ describe('run', () => {
     expect(served.close).toHaveBeenCalledTimes(1)
     added('SIGINT')[0]!('SIGINT')
     expect(served.close).toHaveBeenCalledTimes(1)
-    expect(logged).toHaveLength(2)
+    expect(logged).toHaveLength(3)
     await flush()
     expect(exits).toEqual([])
     finishClose()
@@ -290,6 +300,16 @@ describe('run', () => {
   describe('as a roll start worker', () => {
     beforeEach(() => {
       isWorker = true
+    })
+
+    it('names traceback in its first worker only (the primary says where it serves)', async () => {
+      const { run } = await bootstrap()
+      workerId = 1
+      await run({ app: fakeApp() }, fakeServe().serve, 'src/app.ts')
+      expect(logged).toEqual([HINT])
+      workerId = 3
+      await run({ app: fakeApp() }, fakeServe().serve, 'src/app.ts')
+      expect(logged).toEqual([HINT])
     })
 
     it('says nothing on start, and on a signal stops listening, tells the primary and waits for DRAIN', async () => {

@@ -27,6 +27,9 @@ class FakeWorker extends EventEmitter {
   isDead(): boolean {
     return this.dead
   }
+  isConnected(): boolean {
+    return !this.dead
+  }
   reply(message: unknown, handle?: unknown): void {
     this.emit('message', message, handle)
   }
@@ -88,28 +91,52 @@ async function serve(subject: Awaited<ReturnType<typeof supervisor>>, port = 357
 }
 
 describe('Supervisor', () => {
-  it('runs the dev worker in shared-handle mode, without the --inspect flags of roll dev', async () => {
+  it('runs the dev worker in shared-handle mode, without the --inspect flags of roll dev, set up once at the first fork', async () => {
     const execArgv = process.execArgv
     Object.defineProperty(process, 'execArgv', { value: ['--inspect=9229', '--conditions=dev', '--inspect-brk', '--enable-source-maps'], configurable: true, writable: true })
     try {
-      await supervisor()
+      const subject = await supervisor()
+      expect(cluster.setupPrimary).not.toHaveBeenCalled()
+      subject.warmUp()
+      subject.discardStandby()
+      subject.warmUp()
     } finally {
       Object.defineProperty(process, 'execArgv', { value: execArgv, configurable: true, writable: true })
     }
     expect(cluster.schedulingPolicy).toBe(cluster.SCHED_NONE)
-    expect(cluster.setupPrimary).toHaveBeenCalledWith({
+    expect(cluster.setupPrimary.mock.calls).toEqual([[{
       exec: fileURLToPath(new URL('../src/dev-worker/worker.js', import.meta.url)),
       execArgv: ['--conditions=dev', '--enable-source-maps'],
-    })
-    expect(cluster.fork).not.toHaveBeenCalled()
+    }]])
+    expect(cluster.fork).toHaveBeenCalledTimes(2)
   })
 
-  it('warms up one standby, with the env and the boot variable', async () => {
+  it('warms up one standby with the env, and tells it what to preload once it says it is booting', async () => {
     const subject = await supervisor({ env: () => ({ SECRET: 's' }) })
     subject.warmUp()
     subject.warmUp()
     expect(cluster.fork).toHaveBeenCalledTimes(1)
-    expect(cluster.all[0]!.env).toEqual({ SECRET: 's', ROLL_DEV_WORKER: JSON.stringify({ framework: '/f.mjs', preload: '/p.mjs' }) })
+    const standby = cluster.all[0]!
+    expect(standby.env).toEqual({ SECRET: 's' })
+    expect(standby.sent).toEqual([])
+    standby.reply({ type: 'booting' })
+    expect(standby.sent).toEqual([{ type: 'boot', framework: '/f.mjs', preload: '/p.mjs' }])
+  })
+
+  it('adopts the worker bin/roll.js forked early as its first standby', async () => {
+    const { forkEarly } = await import('../src/dev/standby.js')
+    forkEarly()
+    expect(cluster.fork).toHaveBeenCalledTimes(1)
+    const early = cluster.all[0]!
+    early.reply({ type: 'booting' })
+    expect(early.sent).toEqual([])
+    const subject = await supervisor()
+    subject.warmUp()
+    expect(cluster.fork).toHaveBeenCalledTimes(1)
+    expect(early.sent).toEqual([{ type: 'boot', framework: '/f.mjs', preload: '/p.mjs' }])
+    const { result } = await serve(subject)
+    expect(result).toEqual({ ok: true, url: 'http://127.0.0.1:3579', port: 3579 })
+    expect(cluster.all[0]).toBe(early)
   })
 
   it('serves the first bundle in the standby on the given port, then boots the next standby', async () => {
@@ -147,8 +174,20 @@ describe('Supervisor', () => {
     expect(first.sent).toEqual([{ type: 'go', bundle: '/b1.mjs', entry: 'src/app.ts', port: 0, host: '127.0.0.1', inspect: undefined }])
     second.reply({ type: 'listening', url: 'http://127.0.0.1:41234', port: 41234 })
     expect(await restarted).toEqual({ ok: true, url: 'http://127.0.0.1:41234', port: 41234 })
-    expect(first.sent.at(-1)).toEqual({ type: 'drain', timeout: 5_000 })
+    expect(first.sent.at(-1)).toEqual({ type: 'drain', timeout: 5_000, closeCode: 1012 })
     expect(cluster.fork).toHaveBeenCalledTimes(3)
+  })
+
+  it('tells a draining worker to close its websockets once it says it stopped listening', async () => {
+    const subject = await supervisor()
+    const { worker: first } = await serve(subject)
+    await serve(subject)
+    expect(first.sent.at(-1)).toEqual({ type: 'drain', timeout: 5_000, closeCode: 1012 })
+    first.reply({ type: 'stopped-listening' })
+    expect(first.sent.at(-1)).toEqual({ type: 'close-websockets' })
+    first.exit(0)
+    first.reply({ type: 'stopped-listening' })
+    expect(first.sent.filter((message) => (message as { type: string }).type === 'close-websockets')).toHaveLength(1)
   })
 
   it('binds the port the last worker got once none listens any more', async () => {
@@ -168,7 +207,7 @@ describe('Supervisor', () => {
     const subject = await supervisor({ drainTimeout: 300 })
     const { worker: first } = await serve(subject)
     await serve(subject)
-    expect(first.sent.at(-1)).toEqual({ type: 'drain', timeout: 300 })
+    expect(first.sent.at(-1)).toEqual({ type: 'drain', timeout: 300, closeCode: 1012 })
     vi.advanceTimersByTime(1_299)
     expect(first.process.kill).not.toHaveBeenCalled()
     vi.advanceTimersByTime(1)
@@ -253,7 +292,7 @@ describe('Supervisor', () => {
     const restarted = subject.restart('/b1.mjs', 'src/app.ts')
     expect(stale.process.kill).toHaveBeenCalledWith('SIGKILL')
     const fresh = cluster.all[1]!
-    expect(fresh.env).toEqual({ A: '2', ROLL_DEV_WORKER: JSON.stringify({ framework: '/f.mjs', preload: '/p.mjs' }) })
+    expect(fresh.env).toEqual({ A: '2' })
     fresh.reply({ type: 'ready' })
     await sentTo(fresh, 'go')
     fresh.reply({ type: 'listening', url: 'u', port: 1 })
@@ -419,7 +458,7 @@ describe('Supervisor', () => {
     const standby = cluster.all.at(-1)!
     let stopped = false
     const stopping = subject.stop(700).then(() => (stopped = true))
-    expect(serving.sent.at(-1)).toEqual({ type: 'drain', timeout: 700 })
+    expect(serving.sent.at(-1)).toEqual({ type: 'drain', timeout: 700, closeCode: 1001 })
     expect(serving.process.kill).not.toHaveBeenCalled()
     expect(standby.process.kill).toHaveBeenCalledWith('SIGKILL')
     standby.exit(null, 'SIGKILL')
@@ -437,7 +476,7 @@ describe('Supervisor', () => {
     const standby = cluster.all.at(-1)!
     standby.dead = true
     const stopping = subject.stop()
-    expect(serving.sent.at(-1)).toEqual({ type: 'drain', timeout: 2_000 })
+    expect(serving.sent.at(-1)).toEqual({ type: 'drain', timeout: 2_000, closeCode: 1001 })
     expect(standby.process.kill).toHaveBeenCalledTimes(1)
     serving.exit(0)
     await stopping

@@ -9,7 +9,7 @@ import { appFrom } from '../app-module.js'
 import { error as logError } from '../log.js'
 import { appStack, terminalReport } from './app-stack.js'
 import { addDevPages, type DevPagesApp } from './dev-pages.js'
-import { BOOT_VARIABLE, type Boot, type FromWorker, type ToWorker } from '../dev/protocol.js'
+import type { Boot, FromWorker, ToWorker } from '../dev/protocol.js'
 
 // Before any bundle is imported, so its inline source map is read and stacks point at the .ts lines.
 process.setSourceMapsEnabled(true)
@@ -50,6 +50,7 @@ process.on('SIGINT', () => {})
 
 process.on('message', (message: ToWorker, socketHandle?: unknown) => {
   const handle = {
+    boot: () => boot(message as Extract<ToWorker, { type: 'boot' }>),
     connection: async () => adopt(socketHandle),
     go: () => go(message as Extract<ToWorker, { type: 'go' }>),
     drain: () => drain(message as Extract<ToWorker, { type: 'drain' }>),
@@ -192,6 +193,4 @@ function adopt(handle: unknown): void {
 }
 
 // Last, once the message listener is in place (a message with no listener is lost).
-const settings = JSON.parse(process.env[BOOT_VARIABLE] ?? '{}') as Boot
-delete process.env[BOOT_VARIABLE]
-await boot(settings)
+send({ type: 'booting' })

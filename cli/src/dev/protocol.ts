@@ -1,20 +1,18 @@
 // The messages between roll dev's supervisor and its workers (over the cluster IPC channel).
 
 /**
- * What a worker preloads, passed in its environment (an ES module's message listener comes
- * too late for a message sent at fork): the framework (`framework` re-exports its `serve`)
- * and the app's dependencies (`preload`).
+ * What a worker preloads: the framework (`framework` re-exports its `serve`) and the app's
+ * dependencies (`preload`). Sent as a message once the worker says `booting`, so that a
+ * worker can be forked before these files exist.
  */
 export interface Boot {
   framework: string
   preload: string
 }
 
-/** The environment variable that carries the Boot, removed before the app runs. */
-export const BOOT_VARIABLE = 'ROLL_DEV_WORKER'
-
 /** Supervisor → worker. */
 export type ToWorker =
+  | ({ type: 'boot' } & Boot)
   /** Import `bundle`, serve its app on the shared socket `host:port`, open the inspector if asked. */
   | { type: 'go'; bundle: string; entry: string; port: number; host: string; inspect?: { host: string; port: number } }
   /**
@@ -36,6 +34,9 @@ export type ToWorker =
 
 /** Worker → supervisor. */
 export type FromWorker =
+  /** Node has booted and the worker listens: send it its Boot. */
+  | { type: 'booting' }
+  /** The framework and the app's dependencies are loaded. */
   | { type: 'ready' }
   | { type: 'listening'; url: string; port: number }
   /** The bundle failed to import or the app to start (the worker printed why, and exits). */

@@ -2,8 +2,8 @@
 // version of the app in its own worker process — one serving, one warm standby that has
 // already booted Node and loaded the framework, ready to take over.
 import cluster, { type Worker } from 'node:cluster'
-import { fileURLToPath } from 'node:url'
-import { BOOT_VARIABLE, type FromWorker, type ToWorker } from './protocol.js'
+import type { FromWorker, ToWorker } from './protocol.js'
+import { forkStandby, takeEarlyStandby, type Standby } from './standby.js'
 
 /** How the supervisor runs workers. */
 export interface SupervisorOptions {
@@ -26,14 +26,6 @@ export interface SupervisorOptions {
  */
 export type RestartResult = { ok: true; url: string; port: number } | { ok: false; code?: string; message: string; reported: boolean }
 
-interface Standby {
-  worker: Worker
-  ready: Promise<boolean>
-  env: string
-}
-
-const workerPath = fileURLToPath(new URL('../dev-worker/worker.js', import.meta.url))
-
 /** Runs the app's versions in worker processes that share one listening socket. */
 export class Supervisor {
   #options: SupervisorOptions
@@ -50,18 +42,12 @@ export class Supervisor {
     this.#options = options
     this.#port = options.port
     this.#listenPort = options.port
-    // Shared-handle mode: the primary binds the socket and hands that very socket to each
-    // worker, which accepts on it itself; the default, round-robin, would accept in the
-    // primary and pass every connection on.
-    cluster.schedulingPolicy = cluster.SCHED_NONE
-    cluster.setupPrimary({
-      exec: workerPath,
-      execArgv: process.execArgv.filter((flag) => !flag.startsWith('--inspect')),
-    })
   }
 
-  /** Boots a standby now, so the first restart does not wait for Node to start. */
+  /** Boots a standby now (or adopts the one bin/roll.js forked), so the first restart does not wait for Node to start. */
   warmUp(): void {
+    const early = takeEarlyStandby()
+    if (early !== undefined) this.#standby ??= this.#adopt(early)
     this.#standby ??= this.#spawn()
   }
 
@@ -128,12 +114,12 @@ export class Supervisor {
   }
 
   #spawn(env = JSON.stringify(this.#options.env())): Standby {
-    const { framework, preload } = this.#options
-    const worker = cluster.fork({ ...JSON.parse(env), [BOOT_VARIABLE]: JSON.stringify({ framework, preload }) })
-    const ready = new Promise<boolean>((resolve) => {
-      worker.on('message', (message: FromWorker) => { if (message.type === 'ready') resolve(true) })
-      worker.once('exit', () => resolve(false))
-    })
+    return this.#adopt(forkStandby(env))
+  }
+
+  #adopt(standby: Standby): Standby {
+    const { worker } = standby
+    standby.boot({ framework: this.#options.framework, preload: this.#options.preload })
     worker.once('exit', (code, signal) => {
       if (worker === this.#active) {
         this.#active = undefined
@@ -145,9 +131,7 @@ export class Supervisor {
       if (message.type === 'connection' && handle !== undefined) this.#pass(handle as { close(): void })
       if (message.type === 'stopped-listening' && worker.isConnected()) worker.send({ type: 'close-websockets' } satisfies ToWorker)
     })
-    // A worker that dies mid-send must not take the supervisor with it.
-    worker.on('error', () => {})
-    return { worker, ready, env }
+    return standby
   }
 
   // A draining worker's idle connection goes to the serving worker (or is closed, when stopping).
