@@ -179,14 +179,12 @@ export class Router<T extends object> implements RouterLike<T> {
       if (patterns === undefined && tails === undefined) return
     }
     const slash = path.indexOf('/', start)
-    const end = slash === -1 ? path.length : slash
     const next = slash === -1 ? -1 : slash + 1
+    const segment = slash === -1 ? (start === 0 ? path : path.slice(start)) : path.slice(start, slash)
     if (jump === undefined && node.statics !== undefined) {
-      const child = node.statics.get(path.slice(start, end))
+      const child = node.statics.get(segment)
       if (child !== undefined && child.min < this.#bestIndex) this.#visit(child, next, count)
     }
-    if (patterns === undefined && tails === undefined) return
-    const segment = path.slice(start, end)
     if (patterns !== undefined) {
       for (let i = 0; i < patterns.length; i++) {
         const edge = patterns[i]
