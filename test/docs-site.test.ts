@@ -6,11 +6,13 @@
 //   as its own module. Fragments may use what the PRELUDE below declares (`app`, `expect`…);
 //   a block's own imports and declarations win over it.
 // - A block whose info string has the word `run` (```ts run, or ```ts [src/app.ts] run) is
-//   runnable. The next fenced block of the page must be a ```sh block of `$ ` command lines,
+//   runnable. The next fenced block of the page (file blocks aside) must be a ```sh block of `$ ` command lines,
 //   each followed by the output the page shows for it. The test starts the sample with
 //   `node --import tsx` (a sample that serves nothing itself but exports `app` is served with
 //   `simpleServer`), runs each command, and checks that every non-blank line shown appears in
 //   the command's output, in that order (so a page may leave out the `Date` header).
+// - A block whose info string is `[path] file` (```txt [public/hello.txt] file) is written at
+//   that path in the folder the samples run in, for samples that read files.
 // - Pages show port 3579; the test runs each sample on a free port: `:3579` in the commands,
 //   and a listen on 3579 in the sample (a preload maps it), become that port.
 // - Commands show what a terminal shows: `http` (HTTPie) runs with `--ignore-stdin
@@ -81,6 +83,7 @@ export function fencedBlocks(file: string, text: string): Block[] {
 
 const isTs = (block: Block) => block.lang === 'ts' || block.lang === 'typescript'
 const isRunnable = (block: Block) => isTs(block) && /(^|\s)run(\s|$)/.test(block.meta)
+const isFile = (block: Block) => /(^|\s)file(\s|$)/.test(block.meta)
 
 export interface Command {
   command: string
@@ -136,9 +139,9 @@ async function accepts(port: number): Promise<boolean> {
   })
 }
 
-function run(command: string, env: NodeJS.ProcessEnv, timeout = 10_000): Promise<string> {
+function run(command: string, cwd: string, env: NodeJS.ProcessEnv, timeout = 10_000): Promise<string> {
   return new Promise((done) => {
-    execFile('sh', ['-c', command], { env, timeout, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile('sh', ['-c', command], { cwd, env, timeout, encoding: 'utf8' }, (error, stdout, stderr) => {
       done(`${stdout}\n${stderr}${error && !stdout ? `\n(${error.message})` : ''}`)
     })
   })
@@ -182,7 +185,7 @@ export async function checkSample(sample: Block, shell: Block | undefined, folde
       const actual = command.replace(/:3579\b/g, `:${port}`)
         .replace(/^http(s?) /, 'http$1 --ignore-stdin --pretty=format --print=hb ')
         .replace(/^curl /, 'curl -sS ')
-      const answer = await run(actual, env)
+      const answer = await run(actual, folder, env)
       const missing = missingLine(expected, answer)
       if (missing !== undefined) problems.push(`${where(shell!)}: \`${command}\` did not show "${missing}"; it showed:\n${answer}`)
     }
@@ -222,6 +225,11 @@ describe('docs/ samples', () => {
       files.push(file)
     }
     await writeFile(join(folder, '_prelude.d.ts'), PRELUDE)
+    // What a test or src/main.ts of the pages imports: an app module.
+    const appModule = "import { Roll } from '@roll/framework'\nexport const app = new Roll()\n"
+    await mkdir(join(work, 'src'), { recursive: true })
+    await writeFile(join(work, 'src/app.ts'), appModule)
+    await writeFile(join(folder, 'app.ts'), appModule)
     await writeFile(join(folder, 'tsconfig.json'), JSON.stringify({
       extends: '../../../tsconfig.base.json',
       compilerOptions: { noEmit: true, noUnusedLocals: false, types: ['node'] },
@@ -236,6 +244,12 @@ describe('docs/ samples', () => {
   it('runs every runnable block and gets the output its page shows', async () => {
     const folder = join(work, 'run')
     await prepare(folder)
+    for (const block of blocks.filter(isFile)) {
+      const path = /\[([^\]]+)\]/.exec(block.meta)?.[1]
+      if (!path || path.includes('..')) throw new Error(`${where(block)}: a file block needs a [relative/path] title`)
+      await mkdir(join(folder, path, '..'), { recursive: true })
+      await writeFile(join(folder, path), `${block.code}\n`)
+    }
     const samples = blocks.filter(isRunnable)
     expect(samples.length).toBeGreaterThan(0)
     const problems: string[] = []
@@ -243,7 +257,7 @@ describe('docs/ samples', () => {
     const queue = [...samples]
     await Promise.all(Array.from({ length: 4 }, async () => {
       for (let sample = queue.shift(); sample; sample = queue.shift()) {
-        const next = blocks[blocks.indexOf(sample) + 1]
+        const next = blocks.slice(blocks.indexOf(sample) + 1).find((block) => !isFile(block))
         problems.push(...await checkSample(sample, next?.file === sample.file ? next : undefined, folder))
       }
     }))
@@ -274,6 +288,10 @@ describe('docs/ samples', () => {
   }, 30_000)
 })
 
-it('docs/ exists', () => {
+it('the benchmark chart is the one docs/scripts/bench-chart.mjs draws from the saved report', async () => {
+  await mkdir(work, { recursive: true })
+  const drawn = join(work, 'bench-ratios.svg')
+  await promisify(execFile)(process.execPath, [join(docs, 'scripts/bench-chart.mjs'), join(docs, 'bench/framework.txt'), drawn], { timeout: 10_000 })
+  expect(await readFile(drawn, 'utf8')).toBe(await readFile(join(docs, 'public/bench-ratios.svg'), 'utf8'))
   expect(existsSync(join(docs, 'index.md'))).toBe(true)
 })
