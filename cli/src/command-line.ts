@@ -4,16 +4,36 @@ import { createRequire } from 'node:module'
 import yargs, { type Argv } from 'yargs'
 import { CliError } from './errors.js'
 
+/** The documentation site. The address must be confirmed before the first release. */
+export const DOCS_URL = 'https://roll-ts.github.io/roll/'
+
+/** The last line of a --help: the reference page of the command (`#roll-dev`…). */
+export const referenceLine = (anchor = ''): string => `Reference: ${DOCS_URL}reference/cli${anchor}`
+
+// The guide that explains a mistake, for the errors that have one: the message, then the page.
+const GUIDES: Array<[RegExp, string]> = [
+  [/^Cannot find the app's entry module /, 'reference/cli#the-entry-module'],
+  [/^Cannot find .+\.[cm]?js\.$/, 'guide/advanced/deploy'],
+]
+
+/** `Guide: <url>` for an error message that has a guide, else ''. */
+export function guideFor(message: string): string {
+  const page = GUIDES.find(([pattern]) => pattern.test(message))?.[1]
+  return page === undefined ? '' : ` Guide: ${DOCS_URL}${page}`
+}
+
 /** @roll/cli's own version, from its package.json. */
 export const cliVersion: string = createRequire(import.meta.url)('../package.json').version
 
 /**
  * Runs the command line `name` with `argv`, its commands added by `commands`; resolves
- * to the exit code (the one a command set, else 0).
+ * to the exit code (the one a command set, else 0). `epilogue` ends the top-level --help
+ * (null: none, for a command line whose default command has its own).
  */
-export async function runCommandLine(name: string, argv: string[], commands: (cli: Argv) => Argv, version = cliVersion): Promise<number> {
+export async function runCommandLine(name: string, argv: string[], commands: (cli: Argv) => Argv, version = cliVersion, epilogue: string | null = referenceLine()): Promise<number> {
   try {
-    await commands(yargs(argv).scriptName(name))
+    const cli = yargs(argv).scriptName(name)
+    await commands(epilogue === null ? cli : cli.epilogue(epilogue))
       .strict()
       .fail((message, error) => {
         throw error ?? new CliError(message ?? 'Invalid arguments.', `See ${name} --help.`)
@@ -29,7 +49,7 @@ export async function runCommandLine(name: string, argv: string[], commands: (cl
       console.error(error)
       return 1
     }
-    console.error(`${name}: ${error.message}${error.hint ? ` ${error.hint}` : ''}`)
+    console.error(`${name}: ${error.message}${error.hint ? ` ${error.hint}` : ''}${guideFor(error.message)}`)
     return error.exitCode
   }
 }

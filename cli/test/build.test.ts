@@ -236,7 +236,7 @@ describe('roll build', () => {
   it('refuses a missing entry before building', async () => {
     const root = tempDir('roll-build-')
     expect(await rollBuild(root)).toBe(1)
-    expect(errors).toEqual([[`roll: Cannot find the app's entry module ${path.join('src', 'app.ts')} (the default entry). Create it (it exports \`app\`), pass --entry <file>, or set "roll": { "entry": "<file>" } in package.json.`]])
+    expect(errors).toEqual([[`roll: Cannot find the app's entry module ${path.join('src', 'app.ts')} (the default entry). Create it (it exports \`app\`), pass --entry <file>, or set "roll": { "entry": "<file>" } in package.json. Guide: https://roll-ts.github.io/roll/reference/cli#the-entry-module`]])
   })
 
   it('passes on an esbuild failure that is not a build error', async () => {

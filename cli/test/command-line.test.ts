@@ -1,8 +1,8 @@
 // runCommandLine: yargs set up alike for roll and create-roll; misuse and CliErrors on one line, with exit codes.
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Argv } from 'yargs'
-import { cliVersion, runCommandLine } from '../src/command-line.js'
+import type { Argv, CommandModule } from 'yargs'
+import { cliVersion, DOCS_URL, guideFor, referenceLine, runCommandLine } from '../src/command-line.js'
 import { CliError } from '../src/errors.js'
 
 let out: string[]
@@ -110,5 +110,50 @@ describe('runCommandLine', () => {
     expect(out[0]).toContain('tool greet <who>')
     expect(out[0]).toMatch(/-h, --help +Show help/)
     expect(out[0]).toMatch(/-v, --version +Show version number/)
+  })
+
+  it('ends --help with the link to the reference of the command line', async () => {
+    expect(await runCommandLine('tool', ['--help'], greet([]))).toBe(0)
+    expect(out[0]!.trimEnd().split('\n').at(-1)).toBe('Reference: https://roll-ts.github.io/roll/reference/cli')
+  })
+
+  it('ends --help with no link when the epilogue is null', async () => {
+    expect(await runCommandLine('tool', ['--help'], greet([]), '1.0.0', null)).toBe(0)
+    expect(out[0]).not.toContain('Reference:')
+  })
+
+  it('names the guide of a CliError that has one, on the same line', async () => {
+    const missing = (cli: Argv) => cli.command('go', 'Goes', {}, () => {
+      throw new CliError('Cannot find dist/server.mjs.', 'Build the app first: roll build (or pass --bundle <file>).')
+    })
+    expect(await runCommandLine('roll', ['go'], missing)).toBe(1)
+    expect(errors).toEqual([['roll: Cannot find dist/server.mjs. Build the app first: roll build (or pass --bundle <file>). Guide: https://roll-ts.github.io/roll/guide/advanced/deploy']])
+  })
+})
+
+describe('the documentation links', () => {
+  it("end each command's --help with its reference page", async () => {
+    const { create } = await import('../src/commands/create.js')
+    const { dev } = await import('../src/commands/dev.js')
+    const { build } = await import('../src/commands/build.js')
+    const { start } = await import('../src/commands/start.js')
+    const commands: Array<[string, CommandModule<object, any>]> = [['create', create], ['dev', dev], ['build', build], ['start', start]]
+    for (const [name, command] of commands) {
+      out = []
+      expect(await runCommandLine('roll', [name, '--help'], (cli) => cli.command(command))).toBe(0)
+      expect(out.join('').trimEnd().split('\n').at(-1)).toBe(`Reference: https://roll-ts.github.io/roll/reference/cli#roll-${name}`)
+      expect(out.join('').match(/Reference:/g)).toHaveLength(1)
+    }
+  })
+
+  it('all start at one base URL', () => {
+    expect(DOCS_URL).toBe('https://roll-ts.github.io/roll/')
+    expect(referenceLine('#roll-dev')).toBe(`Reference: ${DOCS_URL}reference/cli#roll-dev`)
+  })
+
+  it('give a guide to the errors that have one, and nothing to others', () => {
+    expect(guideFor("Cannot find the app's entry module src/app.ts (the default entry).")).toBe(` Guide: ${DOCS_URL}reference/cli#the-entry-module`)
+    expect(guideFor('Cannot find out/app.mjs.')).toBe(` Guide: ${DOCS_URL}guide/advanced/deploy`)
+    expect(guideFor('It broke.')).toBe('')
   })
 })

@@ -110,7 +110,7 @@ describe('roll start', () => {
     const root = tempDir('roll-start-')
     vi.spyOn(process, 'cwd').mockReturnValue(root)
     expect(await runCommandLine('roll', ['start'], (cli) => cli.command(command))).toBe(1)
-    expect(errors).toEqual([[`roll: Cannot find ${path.join('dist', 'server.mjs')}. Build the app first: roll build (or pass --bundle <file>).`]])
+    expect(errors).toEqual([[`roll: Cannot find ${path.join('dist', 'server.mjs')}. Build the app first: roll build (or pass --bundle <file>). Guide: https://roll-ts.github.io/roll/guide/advanced/deploy`]])
     appWithBundle()
     const withBundle = appWithBundle('out/x.mjs')
     vi.spyOn(process, 'cwd').mockReturnValue(withBundle)

@@ -7,6 +7,7 @@ import type { Argv, CommandModule } from 'yargs'
 import { buildErrors, formatErrors, productionBuildOptions } from '../bundle.js'
 import { resolveEntry } from '../entry.js'
 import { CliError } from '../errors.js'
+import { referenceLine } from '../command-line.js'
 import { color, success } from '../log.js'
 
 interface BuildArgs {
@@ -26,7 +27,7 @@ export const build: CommandModule<object, BuildArgs> = {
       external: { type: 'string', array: true, default: [], describe: 'Packages to leave out of the bundle (native modules); install them next to it' },
       minify: { type: 'boolean', default: true, describe: 'Minify the bundle (--no-minify keeps it readable)' },
       entry: { type: 'string', describe: 'The app module (default: "roll.entry" in package.json, else src/app.ts)' },
-    }) as unknown as Argv<BuildArgs>,
+    }).epilogue(referenceLine('#roll-build')) as unknown as Argv<BuildArgs>,
   handler: (args) => runBuild(args),
 }
 

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import path from 'node:path'
 import type { PromptObject } from 'prompts'
 import type { Argv, CommandModule } from 'yargs'
-import { runCommandLine } from '../command-line.js'
+import { referenceLine, runCommandLine } from '../command-line.js'
 import { CliError } from '../errors.js'
 import { color, info } from '../log.js'
 import {
@@ -199,7 +199,7 @@ function options(y: Argv): Argv<CreateArgs> {
     .option('install', { type: 'boolean', describe: 'Install dependencies (--no-install to skip; asked on a terminal, else no)' })
     .option('git', { type: 'boolean', describe: 'Run git init in the new folder (default no)' })
     .option('link', { type: 'boolean', describe: 'Link @roll/* to this Roll checkout instead of the registry (for work on Roll itself)' })
-    .epilog(`Templates:\n${TEMPLATES.map((t) => `  ${t.name.padEnd(20)} ${t.description}`).join('\n')}`) as Argv<CreateArgs>
+    .epilog(`Templates:\n${TEMPLATES.map((t) => `  ${t.name.padEnd(20)} ${t.description}`).join('\n')}\n\n${referenceLine('#roll-create')}`) as Argv<CreateArgs>
 }
 
 /** `roll create [dir]`: scaffolds a Roll app from a template. */
@@ -215,5 +215,6 @@ export const create: CommandModule<object, CreateArgs> = {
  * command as `roll create`, as the default command; resolves to the exit code.
  */
 export function createRoll(argv: string[], version?: string): Promise<number> {
-  return runCommandLine('create-roll', argv, (cli) => cli.command({ ...create, command: '$0 [dir]' }), version)
+  // Its default command's --help ends with the reference already.
+  return runCommandLine('create-roll', argv, (cli) => cli.command({ ...create, command: '$0 [dir]' }), version, null)
 }

@@ -5,6 +5,7 @@ import { listenForRs, RestartLoop } from '../dev/restart-loop.js'
 import { DevSession } from '../dev/session.js'
 import { resolveEntry } from '../entry.js'
 import { CliError } from '../errors.js'
+import { referenceLine } from '../command-line.js'
 import { error } from '../log.js'
 
 interface DevArgs {
@@ -26,7 +27,7 @@ export const dev: CommandModule<object, DevArgs> = {
       entry: { type: 'string', describe: 'The app module (default: "roll.entry" in package.json, else src/app.ts)' },
       inspect: { type: 'string', describe: 'Open the Node inspector of the app ([host:]port, default 127.0.0.1:9229)' },
       open: { type: 'boolean', default: false, describe: 'Open the app in the browser' },
-    }) as unknown as Argv<DevArgs>,
+    }).epilogue(referenceLine('#roll-dev')) as unknown as Argv<DevArgs>,
   handler: (args) => runDev(args),
 }
 

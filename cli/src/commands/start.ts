@@ -7,6 +7,7 @@ import { relative, resolve } from 'node:path'
 import { relayPubSub } from '@roll/framework/cluster'
 import type { Argv, CommandModule } from 'yargs'
 import { CliError } from '../errors.js'
+import { referenceLine } from '../command-line.js'
 import { error, info, success } from '../log.js'
 import { DRAIN, STOPPED_LISTENING } from '../server/start-protocol.js'
 
@@ -27,7 +28,7 @@ export const start: CommandModule<object, StartArgs> = {
       port: { type: 'number', describe: 'Port to listen on (default: $PORT, else 3579)' },
       host: { type: 'string', describe: 'Address to listen on (default: $HOST, else 127.0.0.1)' },
       bundle: { type: 'string', default: 'dist/server.mjs', describe: 'The bundle roll build wrote' },
-    }) as unknown as Argv<StartArgs>,
+    }).epilogue(referenceLine('#roll-start')) as unknown as Argv<StartArgs>,
   handler: (args) => runStart(args),
 }
 
