@@ -13,6 +13,8 @@
 //   the command's output, in that order (so a page may leave out the `Date` header).
 // - A block whose info string is `[path] file` (```txt [public/hello.txt] file) is written at
 //   that path in the folder the samples run in, for samples that read files.
+// - A ```ts block titled [test/<name>.test.ts] is a test of the app of its page (the last
+//   [src/app.ts] block before it): all of them run in one vitest run, each beside its app.
 // - Pages show port 3579; the test runs each sample on a free port: `:3579` in the commands,
 //   and a listen on 3579 in the sample (a preload maps it), become that port.
 // - Commands show what a terminal shows: `http` (HTTPie) runs with `--ignore-stdin
@@ -268,6 +270,43 @@ describe('docs/ samples', () => {
     }))
     expect(problems).toEqual([])
   }, 120_000)
+
+  it("runs every test block against its page's app, with vitest, in one run", async () => {
+    const folder = join(work, 'tests')
+    await prepare(folder)
+    await writeFile(join(folder, 'vitest.config.mjs'), "export default { test: { include: ['*/test/**/*.test.ts'], testTimeout: 10_000 } }\n")
+    const tests = blocks.filter((block) => isTs(block) && /\[test\/[^\]]+\.test\.ts\]/.test(block.meta))
+    expect(tests.length).toBeGreaterThan(4)
+    const problems: string[] = []
+    for (const test of tests) {
+      const app = blocks.slice(0, blocks.indexOf(test)).reverse().find((block) => block.file === test.file && block.meta.includes('[src/app.ts]'))
+      if (!app) {
+        problems.push(`${where(test)}: a test block needs a \`\`\`ts [src/app.ts] block before it on its page`)
+        continue
+      }
+      const name = /\[(test\/[^\]]+)\]/.exec(test.meta)![1]!
+      await mkdir(join(folder, slug(test), 'test'), { recursive: true })
+      await mkdir(join(folder, slug(test), 'src'), { recursive: true })
+      await writeFile(join(folder, slug(test), 'src/app.ts'), app.code)
+      await writeFile(join(folder, slug(test), name), test.code)
+    }
+    // The child is a vitest of its own, not a worker of this one.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')))
+    const vitest = join(root, 'node_modules/.bin/vitest')
+    await new Promise<void>((done) => execFile(vitest, ['run', '--root', folder, '--config', join(folder, 'vitest.config.mjs'), '--reporter=json', '--outputFile=report.json'],
+      { cwd: folder, env, timeout: 60_000 }, () => done()))
+    const report = JSON.parse(await readFile(join(folder, 'report.json'), 'utf8').catch(() => '{"testResults":[]}')) as {
+      testResults: Array<{ name: string, status: string, message: string, assertionResults: Array<{ fullName: string, status: string, failureMessages: string[] }> }>
+    }
+    for (const file of report.testResults) {
+      if (file.status !== 'passed') {
+        const failures = file.assertionResults.filter((test) => test.status !== 'passed').map((test) => `${test.fullName}: ${test.failureMessages.join('\n')}`)
+        problems.push(`${relative(folder, file.name)} failed: ${file.message}\n${failures.join('\n')}`)
+      }
+    }
+    expect(problems).toEqual([])
+    expect(report.testResults.map((file) => relative(folder, file.name)).sort()).toEqual(tests.map((test) => join(slug(test), /\[(test\/[^\]]+)\]/.exec(test.meta)![1]!)).sort())
+  }, 90_000)
 
   it('fails a sample whose answer is not the one shown', async () => {
     const folder = join(work, 'broken')
