@@ -1,5 +1,6 @@
 // The documentation site: `npm run docs:dev` serves it, `npm run docs:build` builds it
 // into docs/.vitepress/dist (a dead internal link fails the build).
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitepress'
 
 const items = (folder: string, pages: Array<[string, string]>) => pages.map(([text, page]) => ({ text, link: `/${folder}/${page}` }))
@@ -12,6 +13,8 @@ export default defineConfig({
   cleanUrls: true,
   srcExclude: ['CONTRIBUTING.md', 'bench/**', 'scripts/**'],
   lastUpdated: false,
+  // Out of the tree, with the rest of what installs and builds write.
+  cacheDir: fileURLToPath(new URL('../../node_modules/.vitepress/cache', import.meta.url)),
   themeConfig: {
     nav: [
       { text: 'Tutorials', link: '/tutorials/first-app' },
