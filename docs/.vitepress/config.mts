@@ -48,6 +48,11 @@ export default defineConfig({
         ]),
       },
       {
+        text: 'How-to: developing',
+        collapsed: false,
+        items: items('guide/developing', [['Work with roll dev', 'dev-server'], ['Work on Roll itself', 'working-on-roll']]),
+      },
+      {
         text: 'Reference',
         items: [{ text: 'Overview', link: '/reference/' }, ...items('reference', [
           ['Core', 'core'], ['WebSockets', 'websockets'], ['Extensions', 'extensions'], ['Testing', 'testing'],
