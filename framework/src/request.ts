@@ -18,6 +18,8 @@ export interface RequestSource extends AsyncIterable<Uint8Array> {
 }
 
 const EMPTY = Buffer.alloc(0)
+/** Internal: the websocket upgrade is done, the body is empty, and of the source only the headers stay (a websocket lives long). */
+export const UPGRADED = Symbol('upgraded')
 
 /** True when request headers announce a body (RFC 9112 §6.3: Transfer-Encoding or a non-zero Content-Length). */
 export function hasBody(headers: RequestSource['headers']): boolean {
@@ -42,9 +44,7 @@ const clientLeft = (cause: unknown) => new HttpError(400, 'The client closed the
 /** `application/x-www-form-urlencoded`, strict as Python's `parse_qs(strict_parsing=True)`: every pair needs a `=`. */
 function parseUrlencoded(text: string, form: Form): Form {
   if (text === '') return form
-  for (const pair of text.split('&')) {
-    if (pair.indexOf('=') === -1) throw new HttpError(400, 'Unparsable urlencoded body')
-  }
+  if (text.split('&').some((pair) => pair.indexOf('=') === -1)) throw new HttpError(400, 'Unparsable urlencoded body')
   for (const [key, value] of new URLSearchParams(text)) form.add(key, value)
   return form
 }
@@ -124,25 +124,11 @@ export class Request extends Map<string, unknown> {
     return this.#headers
   }
 
-  get contentType(): string {
-    return this.headers['CONTENT-TYPE'] ?? ''
-  }
-
-  get host(): string {
-    return this.headers['HOST'] ?? ''
-  }
-
-  get referrer(): string {
-    return this.headers['REFERER'] ?? ''
-  }
-
-  get referer(): string {
-    return this.referrer
-  }
-
-  get origin(): string {
-    return this.headers['ORIGIN'] ?? ''
-  }
+  get contentType(): string { return this.headers['CONTENT-TYPE'] ?? '' }
+  get host(): string { return this.headers['HOST'] ?? '' }
+  get referrer(): string { return this.headers['REFERER'] ?? '' }
+  get referer(): string { return this.referrer }
+  get origin(): string { return this.headers['ORIGIN'] ?? '' }
 
   /** The query string as a `Query` multidict (blank values kept). */
   get query(): Query {
@@ -155,10 +141,7 @@ export class Request extends Map<string, unknown> {
   }
 
   /** Cookies sent by the client, by name. */
-  get cookies(): Record<string, string> {
-    this.#cookies ??= parseCookie(this.headers['COOKIE'] ?? '') as Record<string, string>
-    return this.#cookies
-  }
+  get cookies(): Record<string, string> { return (this.#cookies ??= parseCookie(this.headers['COOKIE'] ?? '') as Record<string, string>) }
 
   /** The body; throws `HttpError(500, 'Trying to consume lazy body')` until it is loaded. */
   get body(): Buffer {
@@ -167,9 +150,7 @@ export class Request extends Map<string, unknown> {
   }
 
   /** Replaces the body; `json`, `form` and `files` already read stay as they were (Roll caches them too). */
-  set body(value: Buffer) {
-    this.#body = value
-  }
+  set body(value: Buffer) { this.#body = value }
 
   /** The body parsed as JSON (cached); invalid JSON is a 400. */
   get json(): any {
@@ -218,6 +199,11 @@ export class Request extends Map<string, unknown> {
     if (this.#form === undefined) throw new HttpError(500, 'Multipart body not parsed: call `await request.loadBody()` after assigning `request.body`')
   }
 
+  [UPGRADED](): void {
+    this.#body = EMPTY
+    this.#source = { headers: this.#source.headers } as RequestSource // never read from: the body is in
+  }
+
   /** Reads the whole body (at most `maxBodySize` bytes, else 413); does nothing if it is loaded. */
   loadBody(): Promise<void> {
     // Most requests have no body: settle them without an extra async step.
@@ -240,10 +226,7 @@ export class Request extends Map<string, unknown> {
   }
 
   /** Loads the body and returns it. */
-  async read(): Promise<Buffer> {
-    await this.loadBody()
-    return this.body
-  }
+  read(): Promise<Buffer> { return this.loadBody().then(() => this.body) }
 
   async #readBody(): Promise<Buffer> {
     const limit = this.app.maxBodySize
@@ -270,10 +253,6 @@ export class Request extends Map<string, unknown> {
       return
     }
     if (!hasBody(this.#source.headers)) return
-    yield* this.#chunks()
-  }
-
-  async *#chunks(): AsyncGenerator<Uint8Array> {
     try {
       yield* this.#source
     } catch (error) {

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type ServerOptions, type WebSocket as WsSocket } from 'ws'
 import { logUnexpected, type Roll } from './app.js'
 import { HttpError } from './errors.js'
-import type { Request } from './request.js'
+import { UPGRADED, type Request } from './request.js'
 import { COOKIES, type Response } from './response.js'
 import { answerPlainError, writeResponse } from './wire.js'
 
@@ -51,6 +51,14 @@ function withTimeout<T>(promise: Promise<T>, timeout: number | undefined, what: 
   })
 }
 
+// Idle websockets are many: they share one set of `ws` listeners (`this`: the socket, which points at its connection).
+const CONNECTION = Symbol('connection')
+type Tagged = WsSocket & { [CONNECTION]: WebSocketConnection }
+const connectionOf = (ws: WsSocket) => (ws as Tagged)[CONNECTION]
+const ignore = () => {}
+const yielded = (value: Message) => ({ value, done: false as const })
+const ended = (error: unknown) => (error instanceof ConnectionClosed ? { value: undefined, done: true as const } : Promise.reject(error))
+
 /**
  * One websocket, on either side: what a websocket handler receives, and what the test
  * clients' `websocket()` gives.
@@ -60,26 +68,41 @@ export class WebSocketConnection implements AsyncIterable<Message> {
   /** The negotiated subprotocol, or `null`. */
   readonly subprotocol: string | null
   #ws: WsSocket
-  #queue: Message[] = []
-  #waiters: Waiter<Message>[] = []
-  #pings = new Map<string, Waiter<void>>()
+  // What an idle connection does not use is made on first use.
+  #queue?: Message[]
+  #waiters?: Waiter<Message>[]
+  #pings?: Map<string, Waiter<void>>
   #closed?: ConnectionClosed
-  #done: Promise<void>
+  #done?: Promise<void>
 
   constructor(ws: WsSocket, subprotocol: string | null = ws.protocol || null) {
     this.#ws = ws
     this.subprotocol = subprotocol
-    ws.on('message', (data: RawData, isBinary: boolean) => this.#push(isBinary ? (data as Buffer) : (data as Buffer).toString('utf8')))
-    ws.on('pong', (data: Buffer) => this.#pong(data.toString('hex')))
+    ;(ws as Tagged)[CONNECTION] = this
+    ws.on('message', WebSocketConnection.#onMessage)
+    ws.on('close', WebSocketConnection.#onClose)
     // Protocol errors (1002, 1007, 1009) are answered by `ws` with a close: the 'close' event follows.
-    ws.on('error', () => {})
-    this.#done = new Promise((resolve) => ws.once('close', (code: number, reason: Buffer) => {
-      const closed = (this.#closed = new ConnectionClosed(code, reason.toString('utf8')))
-      for (const waiter of this.#waiters.splice(0)) waiter.reject(closed)
-      for (const waiter of this.#pings.values()) waiter.reject(closed)
-      this.#pings.clear()
-      resolve()
-    }))
+    ws.on('error', ignore)
+  }
+
+  static #onMessage(this: WsSocket, data: RawData, isBinary: boolean): void { connectionOf(this).#push(isBinary ? (data as Buffer) : data.toString('utf8')) }
+
+  static #onClose(this: WsSocket, code: number, reason: Buffer): void {
+    const connection = connectionOf(this)
+    const closed = (connection.#closed = new ConnectionClosed(code, reason.toString('utf8')))
+    for (const waiter of [...(connection.#waiters?.splice(0) ?? []), ...(connection.#pings?.values() ?? [])]) waiter.reject(closed)
+  }
+
+  // A pong acknowledges its ping and every ping sent before it (RFC 6455 §5.5.3).
+  static #onPong(this: WsSocket, data: Buffer): void {
+    const pings = connectionOf(this).#pings!
+    const key = data.toString('hex')
+    if (!pings.has(key)) return
+    for (const [pending, waiter] of pings) {
+      pings.delete(pending)
+      waiter.resolve()
+      if (pending === key) break
+    }
   }
 
   /** The close code once the connection is closed (1006 when it was cut), else `undefined`. */
@@ -89,25 +112,16 @@ export class WebSocketConnection implements AsyncIterable<Message> {
   get closeReason(): string | undefined { return this.#closed?.reason }
 
   #push(message: Message): void {
-    const waiter = this.#waiters.shift()
+    const waiter = this.#waiters?.shift()
     if (waiter !== undefined) return waiter.resolve(message)
-    this.#queue.push(message)
+    ;(this.#queue ??= []).push(message)
     // Not while closing: close() resumes the socket so the peer's close frame gets through.
     if (this.#queue.length >= MAX_QUEUE && this.#ws.readyState === this.#ws.OPEN) this.#ws.pause()
   }
 
-  // A pong acknowledges its ping and every ping sent before it (RFC 6455 §5.5.3).
-  #pong(key: string): void {
-    if (!this.#pings.has(key)) return
-    for (const [pending, waiter] of this.#pings) {
-      this.#pings.delete(pending)
-      waiter.resolve()
-      if (pending === key) break
-    }
-  }
-
-  /** Waits until the connection is closed (it is closing), then rejects with why. */
-  #closedError = (): Promise<never> => this.#done.then(() => Promise.reject(this.#closed))
+  // Once the connection is closed (it is closing), the first resolves and the second rejects with why.
+  #whenClosed(): Promise<void> { return this.#closed ? Promise.resolve() : (this.#done ??= new Promise((resolve) => this.#ws.once('close', () => resolve()))) }
+  #closedError(): Promise<never> { return this.#whenClosed().then(() => Promise.reject(this.#closed)) }
 
   /**
    * The next message; rejects with `ConnectionClosed` once the peer is gone, or with
@@ -115,15 +129,16 @@ export class WebSocketConnection implements AsyncIterable<Message> {
    */
   recv(options: { timeout?: number } = {}): Promise<Message> {
     checkTimeout('recv()', options.timeout)
-    const queued = this.#queue.shift()
+    const queued = this.#queue?.shift()
     if (queued !== undefined) {
-      if (this.#ws.isPaused && this.#queue.length < MAX_QUEUE / 2) this.#ws.resume()
+      if (this.#ws.isPaused && this.#queue!.length < MAX_QUEUE / 2) this.#ws.resume()
       return Promise.resolve(queued)
     }
     if (this.#closed !== undefined) return Promise.reject(this.#closed)
     let waiter!: Waiter<Message>
-    const message = new Promise<Message>((resolve, reject) => this.#waiters.push((waiter = { resolve, reject })))
-    return withTimeout(message, options.timeout, 'recv()', () => this.#waiters.splice(this.#waiters.indexOf(waiter), 1))
+    // concat makes an array of the exact size: `push` would keep room for 16 in every idle connection.
+    const message = new Promise<Message>((resolve, reject) => { this.#waiters = (this.#waiters ?? []).concat((waiter = { resolve, reject })) })
+    return withTimeout(message, options.timeout, 'recv()', () => this.#waiters!.splice(this.#waiters!.indexOf(waiter), 1))
   }
 
   /** Bytes queued for the peer but not yet handed to the network. */
@@ -145,11 +160,13 @@ export class WebSocketConnection implements AsyncIterable<Message> {
     if (this.#ws.readyState !== this.#ws.OPEN) return this.#closedError()
     const payload = data === undefined ? randomBytes(4) : Buffer.from(data)
     const key = payload.toString('hex')
-    if (this.#pings.has(key)) throw new Error(`ping(): a ping with the same data is already waiting for its pong; send other data.`)
+    if (this.#pings === undefined) this.#ws.on('pong', WebSocketConnection.#onPong)
+    const pings = (this.#pings ??= new Map())
+    if (pings.has(key)) throw new Error(`ping(): a ping with the same data is already waiting for its pong; send other data.`)
     const start = performance.now()
-    const pong = new Promise<void>((resolve, reject) => this.#pings.set(key, { resolve, reject }))
+    const pong = new Promise<void>((resolve, reject) => pings.set(key, { resolve, reject }))
     this.#ws.ping(payload)
-    await withTimeout(pong, options.timeout, 'ping()', () => this.#pings.delete(key))
+    await withTimeout(pong, options.timeout, 'ping()', () => pings.delete(key))
     return performance.now() - start
   }
 
@@ -162,20 +179,25 @@ export class WebSocketConnection implements AsyncIterable<Message> {
     this.#ws.close(code, reason)
     // The peer's close frame may sit behind unread messages.
     if (this.#ws.isPaused) this.#ws.resume()
-    await this.#done
+    await this.#whenClosed()
   }
 
   /** Yields messages until the connection closes, however it closes. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Message, void, undefined> {
-    for (;;) {
-      const message = await this.recv().catch((error: unknown) => (error instanceof ConnectionClosed ? undefined : Promise.reject(error)))
-      if (message === undefined) return
-      yield message
-    }
-  }
+  [Symbol.asyncIterator](): AsyncGenerator<Message, void, undefined> { return new Messages(this) }
+}
+
+// What `for await` walks: recv() until the connection closes (an async generator keeps more per idle connection).
+class Messages implements AsyncGenerator<Message, void, undefined> {
+  constructor(private ws: WebSocketConnection | undefined) {}
+  next() { return this.ws === undefined ? this.return() : this.ws.recv().then(yielded, ended) }
+  return() { this.ws = undefined; return Promise.resolve({ value: undefined, done: true as const }) }
+  throw(error: unknown) { this.ws = undefined; return Promise.reject(error) }
+  [Symbol.asyncIterator]() { return this }
 }
 
 const KEY = /^[+/0-9A-Za-z]{22}==$/
+const destroy = function (this: Duplex) { this.destroy() }
+const bug = (error: unknown) => console.error('[roll] websocket upgrade failed:', error)
 
 /**
  * Serves the websocket routes of `app` on `server` (`serve` calls it): upgrade requests
@@ -185,7 +207,9 @@ const KEY = /^[+/0-9A-Za-z]{22}==$/
 export function attachWebSockets(app: Roll, server: Server): void {
   const upgrading = new WeakMap<IncomingMessage, { request: Request; lines: string[] }>()
   const open = new Set<WebSocketConnection>()
-  const running = new Set<Promise<void>>()
+  let running = 0 // upgrades and handlers not done yet
+  const idle: (() => void)[] = []
+  const settle = () => { if (--running === 0) for (const resolve of idle.splice(0)) resolve() }
   let closing = false
   const options: ServerOptions & { closeTimeout: number } = {
     noServer: true, clientTracking: false, maxPayload: app.maxMessageSize, closeTimeout: CLOSE_TIMEOUT,
@@ -225,12 +249,11 @@ export function attachWebSockets(app: Roll, server: Server): void {
     if (closing) throw new HttpError(503, 'The server is shutting down')
     const payload = request.route.payload
     if (payload === null) throw new HttpError(404, request.path)
-    if (req.headers.upgrade?.toLowerCase() !== 'websocket' || payload.protocol !== 'websocket') {
-      throw new HttpError(501, 'Request cannot be upgraded.')
-    }
+    if (req.headers.upgrade?.toLowerCase() !== 'websocket' || payload.protocol !== 'websocket') throw new HttpError(501, 'Request cannot be upgraded.')
     if (request.method !== 'GET') throw new HttpError(405, 'A websocket upgrade is a GET')
-    if (!KEY.test(request.headers['SEC-WEBSOCKET-KEY'] ?? '')) throw new HttpError(400, 'Invalid Sec-WebSocket-Key header')
-    if (request.headers['SEC-WEBSOCKET-VERSION'] !== '13') {
+    // Node's headers: `request.headers` would be made, and kept, for every connection.
+    if (!KEY.test(req.headers['sec-websocket-key'] ?? '')) throw new HttpError(400, 'Invalid Sec-WebSocket-Key header')
+    if (req.headers['sec-websocket-version'] !== '13') {
       // RFC 6455 §4.4: name the versions we speak.
       response.headers['Sec-WebSocket-Version'] = '13'
       throw new HttpError(426, 'Unsupported Sec-WebSocket-Version: use 13')
@@ -238,6 +261,7 @@ export function attachWebSockets(app: Roll, server: Server): void {
   }
 
   async function run(request: Request, response: Response, ws: WebSocketConnection): Promise<void> {
+    running++
     open.add(ws)
     try {
       await app.hook('websocket_connect', request, ws)
@@ -246,21 +270,17 @@ export function attachWebSockets(app: Roll, server: Server): void {
     } catch (error) {
       // ConnectionClosed escaping the handler only means the peer left.
       if (error instanceof ConnectionClosed) await ws.close()
-      else {
-        const closed = ws.close(1011, 'Handler died prematurely.')
-        await app.onError(request, response, error)
-        await closed
-      }
+      else await Promise.all([ws.close(1011, 'Handler died prematurely.'), app.onError(request, response, error)])
     } finally {
       open.delete(ws)
-      const log = (error: unknown) => logUnexpected(request, new HttpError(500, undefined, { cause: error }))
-      await app.hook('websocket_disconnect', request, ws).catch(log)
+      await app.hook('websocket_disconnect', request, ws).catch((error: unknown) => logUnexpected(request, new HttpError(500, undefined, { cause: error })))
+      settle()
     }
   }
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     // A client that resets the connection before the handshake only ends its own request.
-    socket.on('error', () => socket.destroy())
+    socket.on('error', destroy)
     const request = new app.Request(app, req)
     const response = new app.Response(app, request)
     try {
@@ -271,21 +291,20 @@ export function attachWebSockets(app: Roll, server: Server): void {
       await app.onError(request, response, error)
       return await refuse(req, socket, request, response)
     }
-    request.body = Buffer.alloc(0)
-    let connection: WebSocketConnection | undefined
-    wss.handleUpgrade(req, socket, head, (ws) => { connection = new WebSocketConnection(ws) })
-    if (closing) void connection?.close(1001, 'Server shutting down.')
-    if (connection !== undefined) await run(request, response, connection)
+    request[UPGRADED]()
+    // The handler runs on its own: this function's frame holds the IncomingMessage, the socket and `head`.
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', destroy) // ws's own listener destroys it from now on
+      const connection = new WebSocketConnection(ws)
+      if (closing) void connection.close(1001, 'Server shutting down.')
+      void run(request, response, connection).catch(bug)
+    })
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // app.onError turns errors into responses; reaching this catch is a bug, still contained.
-    const task = upgrade(req, socket, head).catch((error: unknown) => {
-      console.error('[roll] websocket upgrade failed:', error)
-      socket.destroy()
-    })
-    running.add(task)
-    void task.finally(() => running.delete(task))
+    running++
+    void upgrade(req, socket, head).catch((error: unknown) => { bug(error); socket.destroy() }).finally(settle)
   })
 
   // Node's server.close() waits for upgraded sockets, which closeAllConnections() leaves alone: close
@@ -295,8 +314,9 @@ export function attachWebSockets(app: Roll, server: Server): void {
     closing = true
     for (const ws of open) void ws.close(1001, 'Server shutting down.')
     return close.call(this, (error?: Error) => {
+      const done = new Promise<void>((resolve) => (running === 0 ? resolve() : idle.push(resolve)))
       const stuck = new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT).unref())
-      void Promise.race([Promise.allSettled(running), stuck]).then(() => callback?.(error))
+      void Promise.race([done, stuck]).then(() => callback?.(error))
     })
   }
 }
