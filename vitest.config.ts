@@ -12,10 +12,11 @@ export default defineConfig({
       { find: /^@roll\/framework\/extensions$/, replacement: src('extensions/index.ts') },
       { find: /^@roll\/framework\/testing$/, replacement: src('testing.ts') },
       { find: /^@roll\/framework\/cluster$/, replacement: src('extensions/pubsub-cluster.ts') },
+      { find: /^@roll\/redis$/, replacement: fileURLToPath(new URL('./redis/src/index.ts', import.meta.url)) },
     ],
   },
   test: {
-    include: ['framework/test/**/*.test.ts', 'cli/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['framework/test/**/*.test.ts', 'cli/test/**/*.test.ts', 'redis/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,
   },
 })

@@ -17,6 +17,7 @@ describe.each([
   ['@roll/framework', 'framework'],
   ['@roll/cli', 'cli'],
   ['create-roll', 'cli/create-roll'],
+  ['@roll/redis', 'redis'],
 ])('%s', (name, folder) => {
   test('ships README, LICENSE and package.json, and never tests, build state or secrets', () => {
     expect(files(name)).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']))
@@ -177,6 +178,22 @@ test('create-roll ships these files', () => {
       "README.md",
       "bin/create-roll.js",
       "package.json",
+    ]
+  `)
+})
+
+test('@roll/redis ships these files', () => {
+  expect(outline('@roll/redis')).toMatchInlineSnapshot(`
+    [
+      "LICENSE",
+      "README.md",
+      "dist/connection.*",
+      "dist/envelope.*",
+      "dist/index.*",
+      "dist/transport.*",
+      "dist/url.*",
+      "package.json",
+      "src/**.ts",
     ]
   `)
 })

@@ -1,4 +1,4 @@
-// The product as its users get it, through a real registry (verdaccio): the three packages
+// The product as its users get it, through a real registry (verdaccio): the four packages
 // publish from the workspace without npm rewriting their manifests; then every template is
 // made with `npm create roll@latest`, installed, tested, built and served, and npx, pnpm,
 // a terminal and misuse go through the same published packages. One registry for the
@@ -36,9 +36,9 @@ afterAll(async () => {
 }, 15_000)
 
 describe('npm publish --workspaces to a local registry', () => {
-  test('publishes the three packages without npm correcting their package.json', () => {
+  test('publishes the four packages without npm correcting their package.json', () => {
     expect(published.stderr).not.toMatch(/auto-corrected|was invalid and removed|normalized/)
-    for (const name of ['@roll/framework', '@roll/cli', 'create-roll']) expect(published.stdout).toMatch(new RegExp(`\\+ ${name}@${version.replace(/\./g, '\\.')}`))
+    for (const name of ['@roll/framework', '@roll/cli', 'create-roll', '@roll/redis']) expect(published.stdout).toMatch(new RegExp(`\\+ ${name}@${version.replace(/\./g, '\\.')}`))
   })
 
   test.each([
@@ -48,6 +48,12 @@ describe('npm publish --workspaces to a local registry', () => {
     const manifest = JSON.parse((await sh('npm', ['view', name, '--json'], repoRoot, 60_000)).stdout)
     expect(manifest.bin).toEqual(bin)
     expect(manifest.version).toBe(version)
+  })
+
+  test('@roll/redis comes back from the registry at the version of the workspace, on @roll/framework of the same release', async () => {
+    const manifest = JSON.parse((await sh('npm', ['view', '@roll/redis', '--json'], repoRoot, 60_000)).stdout)
+    expect(manifest.version).toBe(version)
+    expect(manifest.dependencies).toEqual({ '@roll/framework': `^${version}`, redis: expect.stringMatching(/^\^\d/) })
   })
 
   test('proxies any other package to the upstream registry', async () => {
