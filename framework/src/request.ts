@@ -112,16 +112,14 @@ export class Request extends Map<string, unknown> {
 
   /** Header values by UPPER-CASE name: `request.headers['ACCEPT']`. */
   get headers(): Record<string, string> {
-    if (this.#headers === undefined) {
-      const headers: Record<string, string> = Object.create(null)
-      const source = this.#source.headers
-      for (const name in source) {
-        const value = source[name]
-        if (value !== undefined) headers[name.toUpperCase()] = Array.isArray(value) ? value.join(', ') : value
-      }
-      this.#headers = headers
+    if (this.#headers !== undefined) return this.#headers
+    const headers: Record<string, string> = (this.#headers = Object.create(null))
+    const source = this.#source.headers
+    for (const name in source) {
+      const value = source[name]
+      if (value !== undefined) headers[name.toUpperCase()] = Array.isArray(value) ? value.join(', ') : value
     }
-    return this.#headers
+    return headers
   }
 
   get contentType(): string { return this.headers['CONTENT-TYPE'] ?? '' }
@@ -158,8 +156,7 @@ export class Request extends Map<string, unknown> {
       try {
         this.#json = { value: JSON.parse(this.body.toString('utf8')) }
       } catch (error) {
-        if (error instanceof HttpError) throw error
-        throw new HttpError(400, 'Unparsable JSON body', { cause: error })
+        throw error instanceof HttpError ? error : new HttpError(400, 'Unparsable JSON body', { cause: error })
       }
     }
     return this.#json.value
@@ -215,8 +212,7 @@ export class Request extends Map<string, unknown> {
   async #load(): Promise<void> {
     if (this.#body === undefined) this.body = await this.#readBody()
     if (this.#isMultipart() && this.#multipart === undefined) {
-      const form = new this.app.Form()
-      const files = new this.app.Files()
+      const [form, files] = [new this.app.Form(), new this.app.Files()]
       this.#multipart = parseMultipart(this.#body!, this.contentType, form, files).then(
         () => { this.#form = form; this.#files = files },
         (error: HttpError) => { this.#multipartError = error },

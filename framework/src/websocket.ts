@@ -254,23 +254,29 @@ export function attachWebSockets(app: Roll, server: Server): void {
     // Node's headers: `request.headers` would be made, and kept, for every connection.
     if (!KEY.test(req.headers['sec-websocket-key'] ?? '')) throw new HttpError(400, 'Invalid Sec-WebSocket-Key header')
     if (req.headers['sec-websocket-version'] !== '13') {
-      // RFC 6455 §4.4: name the versions we speak.
-      response.headers['Sec-WebSocket-Version'] = '13'
+      response.headers['Sec-WebSocket-Version'] = '13' // RFC 6455 §4.4: name the versions we speak
       throw new HttpError(426, 'Unsupported Sec-WebSocket-Version: use 13')
     }
   }
 
-  async function run(request: Request, response: Response, ws: WebSocketConnection): Promise<void> {
+  // `then`, not `await`, on the handler's promise: an awaiting function's frame would live as long as the connection.
+  async function start(request: Request, response: Response, ws: WebSocketConnection): Promise<void> {
     running++
     open.add(ws)
     try {
       await app.hook('websocket_connect', request, ws)
-      await (request.route.payload!.GET as WebSocketHandler)(request, ws, request.route.vars)
-      await ws.close()
+      const handled = (request.route.payload!.GET as WebSocketHandler)(request, ws, request.route.vars)
+      void Promise.resolve(handled).then(() => end(request, response, ws), (error: unknown) => end(request, response, ws, { error }))
     } catch (error) {
+      await end(request, response, ws, { error })
+    }
+  }
+
+  async function end(request: Request, response: Response, ws: WebSocketConnection, failed?: { error: unknown }): Promise<void> {
+    try {
       // ConnectionClosed escaping the handler only means the peer left.
-      if (error instanceof ConnectionClosed) await ws.close()
-      else await Promise.all([ws.close(1011, 'Handler died prematurely.'), app.onError(request, response, error)])
+      if (failed === undefined || failed.error instanceof ConnectionClosed) await ws.close()
+      else await Promise.all([ws.close(1011, 'Handler died prematurely.'), app.onError(request, response, failed.error)]).catch(bug)
     } finally {
       open.delete(ws)
       await app.hook('websocket_disconnect', request, ws).catch((error: unknown) => logUnexpected(request, new HttpError(500, undefined, { cause: error })))
@@ -297,7 +303,7 @@ export function attachWebSockets(app: Roll, server: Server): void {
       socket.off('error', destroy) // ws's own listener destroys it from now on
       const connection = new WebSocketConnection(ws)
       if (closing) void connection.close(1001, 'Server shutting down.')
-      void run(request, response, connection).catch(bug)
+      void start(request, response, connection).catch(bug)
     })
   }
 
@@ -314,9 +320,8 @@ export function attachWebSockets(app: Roll, server: Server): void {
     closing = true
     for (const ws of open) void ws.close(1001, 'Server shutting down.')
     return close.call(this, (error?: Error) => {
-      const done = new Promise<void>((resolve) => (running === 0 ? resolve() : idle.push(resolve)))
       const stuck = new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT).unref())
-      void Promise.race([done, stuck]).then(() => callback?.(error))
+      void Promise.race([new Promise<void>((resolve) => (running === 0 ? resolve() : idle.push(resolve))), stuck]).then(() => callback?.(error))
     })
   }
 }
