@@ -15,6 +15,17 @@ export default defineConfig({
   lastUpdated: false,
   // Out of the tree, with the rest of what installs and builds write.
   cacheDir: fileURLToPath(new URL('../../node_modules/.vitepress/cache', import.meta.url)),
+  markdown: {
+    // ```ts [src/app.ts] shows "src/app.ts" above the block (VitePress shows titles only in code groups).
+    config(md) {
+      const fence = md.renderer.rules.fence!
+      md.renderer.rules.fence = (tokens, index, options, env, self) => {
+        const title = /\[([^\]]+)\]/.exec(tokens[index]!.info)?.[1]
+        const caption = title ? `<p class="code-title">${md.utils.escapeHtml(title)}</p>` : ''
+        return caption + fence(tokens, index, options, env, self)
+      }
+    },
+  },
   themeConfig: {
     nav: [
       { text: 'Tutorials', link: '/tutorials/first-app' },
