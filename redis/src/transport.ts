@@ -75,7 +75,7 @@ export function redisTransport(options: string | undefined | RedisTransportOptio
 
   function ready(): void {
     if (state === 'closed' || !subscribed || !publisher?.client.isReady || !subscriber?.client.isReady) return
-    if (state === 'down') logger.info(`[roll] pubsub: ${wasUp ? 'Redis is back' : 'connected to Redis'} at ${where}: messages reach the other processes again.`)
+    if (state === 'down') logger.info(wasUp ? `[roll] pubsub: Redis is back at ${where}: messages reach the other processes again.` : `[roll] pubsub: connected to Redis at ${where} after all: messages reach the other processes now.`)
     state = 'up'
     wasUp = true
     settle()
