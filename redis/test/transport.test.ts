@@ -75,7 +75,7 @@ async function crossed(from: Machine, to: Machine, timeout = 15_000): Promise<vo
 
 /** The clients Redis has now (CLIENT LIST), less the one asking. */
 async function redisClients(): Promise<number> {
-  const list = await redis.command('CLIENT LIST')
+  const list = await redis.command('CLIENT', 'LIST')
   return list.split('\n').filter((line) => line.startsWith('id=')).length - 1
 }
 
@@ -120,6 +120,19 @@ describe('redisTransport between two apps on one Redis', () => {
     expect(await drained(dave)).toEqual(['for app two'])
     expect(await drained(alice)).toEqual([])
     expect(await drained(carol)).toEqual([])
+  })
+
+  it('ignores what others publish on its channel that is not one of its messages', async () => {
+    const [a, b] = [machine(), machine()]
+    const bob = await b.join('room')
+    await crossed(a, b)
+    // No header line, a header that is not JSON, one without its fields, one of another version.
+    for (const junk of ['hello', 'not json\nhello', '{"v":1}\nhello', '{"v":2,"from":"x","topic":"room","text":true}\nhello']) {
+      expect(await redis.command('PUBLISH', 'roll:pubsub', junk)).toBe(':2\r\n')
+    }
+    a.hub.publish('room', 'still fine')
+    expect(await drained(bob)).toEqual(['still fine'])
+    expect([...a.logger.error.mock.calls, ...b.logger.error.mock.calls]).toEqual([])
   })
 
   it('goes on delivering locally when Redis is killed, says so once, and comes back by itself when Redis does', async () => {

@@ -19,21 +19,21 @@ export interface RedisServer {
   kill(): Promise<void>
   /** Starts the server again on the same port; resolves once it answers. */
   start(): Promise<void>
-  /** Sends one command (inline form) and resolves with the raw reply. */
-  command(line: string): Promise<string>
+  /** Sends one command, e.g. `command('CLIENT', 'LIST')`, and resolves with the raw reply. */
+  command(...args: string[]): Promise<string>
   /** Stops the server by its PID and removes its folder. */
   stop(): Promise<void>
 }
 
 const MISSING = 'redis-server is not installed: the tests of @roll/redis need a real one (apt-get install redis-server; .ci/run installs it).'
 
-/** What the server at `port` answers to `line`, within `timeout` ms. */
-function command(port: number, line: string, timeout = 2_000): Promise<string> {
+/** What the server at `port` answers to the command `args`, within `timeout` ms. */
+function command(port: number, args: string[], timeout = 2_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
     let reply = ''
-    const timer = setTimeout(() => socket.destroy(new Error(`no reply to ${line} within ${timeout} ms`)), timeout)
-    socket.on('connect', () => socket.write(`${line}\r\n`))
+    const timer = setTimeout(() => socket.destroy(new Error(`no reply to ${args[0]} within ${timeout} ms`)), timeout)
+    socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`))
     socket.on('data', (chunk) => {
       reply += chunk
       // One complete reply: a line, or a bulk string ($<length>, then as many bytes).
@@ -68,7 +68,7 @@ export async function startRedis(timeout = 10_000): Promise<RedisServer> {
     await spawned
     await waitUntil(`redis-server to answer on port ${port}`, async () => {
       if (!alive(running)) throw new Error(`redis-server exited with ${running.exitCode ?? running.signalCode}:\n${output}`)
-      return (await command(port, 'PING', 500)) === '+PONG\r\n'
+      return (await command(port, ['PING'], 500)) === '+PONG\r\n'
     }, timeout, 20)
   }
 
@@ -90,7 +90,7 @@ export async function startRedis(timeout = 10_000): Promise<RedisServer> {
       await exited(running)
     },
     start,
-    command: (line) => command(port, line),
+    command: (...args) => command(port, args),
     async stop() {
       process.off('exit', kill)
       process.off('SIGINT', onSignal)
