@@ -97,7 +97,7 @@ export function summarize(entries: string[], max = 5): string {
 /** The checkout's packages an app may link to (`--link`), by name, with their folders. */
 export function checkoutPackages(): Record<string, string> {
   if (!inCheckout) return {}
-  return { '@roll/framework': path.join(checkoutRoot, 'framework'), '@roll/cli': path.join(checkoutRoot, 'cli') }
+  return { '@roll/framework': path.join(checkoutRoot, 'framework'), '@roll/cli': path.join(checkoutRoot, 'cli'), '@roll/redis': path.join(checkoutRoot, 'redis') }
 }
 
 /** The package manager that runs us, from `npm_config_user_agent` ("pnpm/9.0.0 npm/? node/v20…"). */

@@ -5,6 +5,7 @@
 import path from 'node:path'
 import { ConnectionClosed, Roll, TimeoutError } from '@roll/framework'
 import { pubsub, staticFiles, type PubSubTransport } from '@roll/framework/extensions'
+import { redisTransport } from '@roll/redis'
 import { favicon, home } from './home.js'
 
 /** The keep-alive timeouts, in milliseconds. */
@@ -73,8 +74,13 @@ function milliseconds(name: string, fallback: number): number {
   return number
 }
 
-/** The app, with timeouts from RECEIVE_TIMEOUT_MS and PONG_TIMEOUT_MS (default 20 s and 10 s). */
+/**
+ * The app, with timeouts from RECEIVE_TIMEOUT_MS and PONG_TIMEOUT_MS (default 20 s and
+ * 10 s), and, when REDIS_URL is set (redis://host:6379), messages shared with every other
+ * server of the app through Redis.
+ */
 export const app = createApp({
   receiveTimeout: milliseconds('RECEIVE_TIMEOUT_MS', 20_000),
   pongTimeout: milliseconds('PONG_TIMEOUT_MS', 10_000),
+  transport: process.env.REDIS_URL ? redisTransport(process.env.REDIS_URL) : undefined,
 })
