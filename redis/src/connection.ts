@@ -22,6 +22,8 @@ export interface Connection {
 }
 
 const CLOSE_TIMEOUT = 1_000
+/** How often a connection checks that Redis answers: one PING left unanswered that long replaces it. */
+const HEARTBEAT = 5_000
 
 /** The wait before the next attempt after `failures` failed ones: 50 ms doubling up to 2 s, plus jitter. */
 const backoff = (failures: number) => Math.min(50 * 2 ** failures, 2_000) + Math.random() * 100
@@ -40,12 +42,30 @@ export function connect(url: string, events: ConnectionEvents): Connection {
     failures = 0
     events.ready()
   })
+  // A link that died without closing (a network partition, a frozen server) shows only
+  // when asked. node-redis gives up on a command written to such a link never, so the
+  // heartbeat keeps its own time.
+  let awaitingPong = false
+  const heartbeat = setInterval(() => {
+    if (!client.isReady) return
+    if (awaitingPong) {
+      client.destroy()
+      events.failed(new Error(`no answer to PING within ${HEARTBEAT / 1000} s`))
+      retry = setTimeout(attempt, backoff(failures++))
+      return
+    }
+    awaitingPong = true
+    const answered = () => { awaitingPong = false }
+    client.ping().then(answered, answered)
+  }, HEARTBEAT)
+  heartbeat.unref()
   attempt()
   return {
     client,
     async close() {
       closed = true
       clearTimeout(retry)
+      clearInterval(heartbeat)
       if (client.isReady) {
         let timer: NodeJS.Timeout | undefined
         const timedOut = new Promise<boolean>((resolve) => { timer = setTimeout(resolve, CLOSE_TIMEOUT, true) })

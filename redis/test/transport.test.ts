@@ -168,6 +168,30 @@ describe('redisTransport between two apps on one Redis', () => {
     }
   })
 
+  it('notices a Redis that stops answering without closing its connections, and comes back when it answers again', async () => {
+    const [a, b] = [machine(), machine()]
+    const [alice, carol] = [await a.join('room'), await a.join('room')]
+    await crossed(a, b)
+    await crossed(b, a)
+    redis.pause()
+    try {
+      await waitUntil('the heartbeat to notice', () => a.logger.error.mock.calls.length > 0 && b.logger.error.mock.calls.length > 0, 15_000)
+      await alice.send('while frozen')
+      expect(await drained(carol)).toEqual(['while frozen'])
+    } finally {
+      redis.resume()
+    }
+    await crossed(a, b)
+    await crossed(b, a)
+    await waitUntil('both to say Redis is back', () => a.logger.info.mock.calls.length > 0 && b.logger.info.mock.calls.length > 0, 5_000)
+    for (const { logger } of [a, b]) {
+      expect(logger.error.mock.calls).toEqual([[
+        `[roll] pubsub: lost the connection to Redis at ${redis.url} (no answer to PING within 5 s). Until it is back, messages reach the subscribers of this process only; reconnecting in the background.`,
+      ]])
+      expect(logger.info).toHaveBeenCalledTimes(1)
+    }
+  }, 30_000)
+
   it('does not hold up startup when Redis is unreachable: logs it once to console.error, and connects when it answers', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     const info = vi.spyOn(console, 'info').mockImplementation(() => {})

@@ -17,6 +17,10 @@ export interface RedisServer {
   readonly pid: number
   /** Kills the server with SIGKILL by its PID, as a crash would, and waits until it is gone. */
   kill(): Promise<void>
+  /** Freezes the server (SIGSTOP): its connections stay open, and nothing answers. */
+  pause(): void
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void
   /** Starts the server again on the same port; resolves once it answers. */
   start(): Promise<void>
   /** Sends one command, e.g. `command('CLIENT', 'LIST')`, and resolves with the raw reply. */
@@ -89,6 +93,8 @@ export async function startRedis(timeout = 10_000): Promise<RedisServer> {
       kill()
       await exited(running)
     },
+    pause() { if (alive(child)) process.kill(child.pid, 'SIGSTOP') },
+    resume() { if (alive(child)) process.kill(child.pid, 'SIGCONT') },
     start,
     command: (...args) => command(port, args),
     async stop() {
