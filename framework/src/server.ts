@@ -159,7 +159,8 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
     close() {
       closed ??= (async () => {
         closing = true
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+        // Stop accepting; the websockets get 1001 from server.close once the HTTP requests are done.
+        if (server.listening) NetServer.prototype.close.call(server)
         server.closeIdleConnections()
         if (inFlight > 0) {
           await new Promise<void>((resolve) => {
@@ -167,6 +168,7 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
             idle = () => { clearTimeout(timer); resolve() }
           })
         }
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         server.closeAllConnections()
         await stopped
         await app.shutdown()

@@ -504,3 +504,34 @@ describe('sending encoded bytes and the send buffer', () => {
     expect(amounts[2]).toBe(0)
   })
 })
+
+describe('a graceful stop', () => {
+  it('keeps the websockets open while HTTP requests are in flight, then closes them with 1001', async () => {
+    const app = new Roll()
+    let release!: () => void
+    let started!: () => void
+    const held = new Promise<void>((resolve) => { release = resolve })
+    const inFlight = new Promise<void>((resolve) => { started = resolve })
+    app.route('/slow', async (request, response) => {
+      started()
+      await held
+      response.body = 'slow done'
+    })
+    app.route('/ws', { protocol: 'websocket' }, echo)
+    const served = await serve(app, { port: 0 })
+    const socket = await open(`${served.url.replace('http', 'ws')}/ws`)
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)))
+    const slow = fetch(`${served.url}/slow`).then((response) => response.text())
+    await inFlight
+    const closing = served.close()
+    await sleep(100)
+    // Still open, and still answering, while the request is in flight.
+    const echoed = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))))
+    socket.send('still here')
+    expect(await echoed).toBe('still here')
+    release()
+    expect(await slow).toBe('slow done')
+    expect(await closed).toBe(1001)
+    await closing
+  })
+})
