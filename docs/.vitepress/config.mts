@@ -55,7 +55,7 @@ export default defineConfig({
         items: items('guide/advanced', [
           ['Create an extension', 'extension'], ['Content negotiation', 'content-negotiation'], ['Subclass Roll', 'subclass'],
           ['Deploy to production', 'deploy'], ['Send custom events', 'custom-events'], ['Protect a view', 'decorator'],
-          ['Websocket pings and pongs', 'pings'], ['The pub/sub hub', 'pubsub'], ['Across machines', 'redis'],
+          ['Websocket pings and pongs', 'pings'], ['The pub/sub hub', 'pubsub'], ['Across machines: Redis', 'redis'],
         ]),
       },
       {
@@ -67,7 +67,7 @@ export default defineConfig({
         text: 'Reference',
         items: [{ text: 'Overview', link: '/reference/' }, ...items('reference', [
           ['Core', 'core'], ['WebSockets', 'websockets'], ['Extensions', 'extensions'], ['Testing', 'testing'],
-          ['Cluster', 'cluster'], ['The roll command', 'cli'], ['Environment', 'environment'], ['Templates', 'templates'],
+          ['Cluster', 'cluster'], ['Redis', 'redis'], ['The roll command', 'cli'], ['Environment', 'environment'], ['Templates', 'templates'],
         ])],
       },
       {
