@@ -58,10 +58,7 @@ export class HttpError extends Error {
     this.status = status
   }
 
-  /**
-   * An HttpError for an answer that is no bug (a 404, a 405): without the stack trace,
-   * which would cost more than the rest of such a request.
-   */
+  /** An HttpError for an answer that is no bug (a 404, a 405), without the stack trace that would cost more than the rest. */
   static answer(status: number, message?: string): HttpError {
     const limit = Error.stackTraceLimit
     Error.stackTraceLimit = 0

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { ServerResponse, validateHeaderName, validateHeaderValue, type IncomingMessage, type Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer, type RawData, type ServerOptions, type WebSocket as WsSocket } from 'ws'
+import type { RawData, ServerOptions, WebSocketServer, WebSocket as WsSocket } from 'ws'
 import { logUnexpected, type Roll } from './app.js'
 import { HttpError } from './errors.js'
 import { UPGRADED, type Request } from './request.js'
@@ -218,8 +218,10 @@ export function attachWebSockets(app: Roll, server: Server): void {
       return [...offered].find((protocol) => wanted?.includes(protocol)) ?? false
     },
   }
-  const wss = new WebSocketServer(options)
-  wss.on('headers', (lines: string[], req: IncomingMessage) => { lines.push(...upgrading.get(req)!.lines) })
+  // Loaded at the first upgrade: an app without websockets never loads `ws` (a dev worker boots faster).
+  let wss: Promise<WebSocketServer> | undefined
+  const websocketServer = () => (wss ??= import('ws').then(({ WebSocketServer }) =>
+    new WebSocketServer(options).on('headers', (lines: string[], req: IncomingMessage) => { lines.push(...upgrading.get(req)!.lines) })))
 
   // Headers set by `headers` listeners (cookies…) go out with the 101 response, checked
   // as Node checks them (a CR/LF in a value throws: a 500, not a smuggled header).
@@ -299,7 +301,7 @@ export function attachWebSockets(app: Roll, server: Server): void {
     }
     request[UPGRADED]()
     // The handler runs on its own: this function's frame holds the IncomingMessage, the socket and `head`.
-    wss.handleUpgrade(req, socket, head, (ws) => {
+    ;(await websocketServer()).handleUpgrade(req, socket, head, (ws) => {
       socket.off('error', destroy) // ws's own listener destroys it from now on
       const connection = new WebSocketConnection(ws)
       if (closing) void connection.close(1001, 'Server shutting down.')
