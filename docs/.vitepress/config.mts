@@ -2,10 +2,12 @@
 // into docs/.vitepress/dist (a dead internal link fails the build).
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitepress'
+import { withMermaid } from 'vitepress-plugin-mermaid'
 
 const items = (folder: string, pages: Array<[string, string]>) => pages.map(([text, page]) => ({ text, link: `/${folder}/${page}` }))
 
-export default defineConfig({
+// withMermaid: ```mermaid blocks render as diagrams.
+export default withMermaid(defineConfig({
   title: 'Roll',
   description: 'A pico web framework for Node.js: async, simple, fast, pick three.',
   // GitHub Pages of github.com/roll-ts/roll; to confirm before the first release.
@@ -83,4 +85,4 @@ export default defineConfig({
     socialLinks: [{ icon: 'github', link: 'https://github.com/roll-ts/roll' }],
     outline: [2, 3],
   },
-})
+}))
