@@ -332,6 +332,37 @@ describe('docs/ samples', () => {
   }, 30_000)
 })
 
+// The names an entry point exports, read from its source: `export { a, type B } from …`
+// lists, and `export function|class|const|interface|type name` declarations.
+function exportedNames(source: string): string[] {
+  const names = new Set<string>()
+  for (const [, list] of source.matchAll(/^export (?:type )?\{([^}]*)\}/gm)) {
+    for (const item of list!.split(',')) {
+      const name = item.trim().replace(/^type /, '').split(/\s+as\s+/).at(-1)!.trim()
+      if (name) names.add(name)
+    }
+  }
+  for (const [, name] of source.matchAll(/^export (?:async )?(?:function|class|const|interface|type) (\w+)/gm)) names.add(name!)
+  return [...names]
+}
+
+it('the reference names every public export of every package', async () => {
+  const entries = ['framework/src/index.ts', 'framework/src/extensions/index.ts', 'framework/src/testing.ts',
+    'framework/src/extensions/pubsub-cluster.ts', 'redis/src/index.ts', 'cli/src/index.ts']
+  const reference = (await Promise.all((await readdir(join(docs, 'reference'))).map((page) => readFile(join(docs, 'reference', page), 'utf8')))).join('\n')
+  const missing: string[] = []
+  for (const entry of entries.filter((entry) => existsSync(join(root, entry)))) {
+    const names = exportedNames(await readFile(join(root, entry), 'utf8'))
+    expect(names.length, entry).toBeGreaterThan(0)
+    for (const name of names) if (!new RegExp(`\\b${name}\\b`).test(reference)) missing.push(`${entry}: ${name}`)
+  }
+  expect(missing).toEqual([])
+})
+
+it('keeps VitePress failing the build on a dead link', async () => {
+  expect(await readFile(join(docs, '.vitepress/config.mts'), 'utf8')).not.toMatch(/ignoreDeadLinks/)
+})
+
 it('the benchmark chart is the one docs/scripts/bench-chart.mjs draws from the saved report', async () => {
   await mkdir(work, { recursive: true })
   const drawn = join(work, 'bench-ratios.svg')
