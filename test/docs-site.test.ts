@@ -359,6 +359,30 @@ it('the reference names every public export of every package', async () => {
   expect(missing).toEqual([])
 })
 
+it('the reference names every flag of every roll command and every variable the code reads', async () => {
+  const cli = await readFile(join(docs, 'reference/cli.md'), 'utf8')
+  const environment = await readFile(join(docs, 'reference/environment.md'), 'utf8')
+  const missing: string[] = []
+  for (const command of ['create', 'dev', 'build', 'start']) {
+    const source = await readFile(join(root, `cli/src/commands/${command}.ts`), 'utf8')
+    // yargs options: `name: { type: …` in an options({…}) map, or .option('name', …).
+    const flags = [...source.matchAll(/^\s+(\w+): \{ type:/gm), ...source.matchAll(/\.option\('([\w-]+)'/g)].map(([, flag]) => flag!)
+    expect(flags.length, command).toBeGreaterThan(0)
+    for (const flag of flags) if (!cli.includes(`--${flag}`)) missing.push(`roll ${command} --${flag}`)
+  }
+  for (const folder of ['cli/src', 'framework/src']) {
+    const files = (await readdir(join(root, folder), { recursive: true })).filter((file) => file.endsWith('.ts'))
+    for (const file of files) {
+      const source = await readFile(join(root, folder, file), 'utf8')
+      for (const match of source.matchAll(/process\.env\.(\w+)|env\w*\('([A-Z_]+)'/g)) {
+        const name = match[1] ?? match[2]
+        if (!environment.includes(`\`${name}\``)) missing.push(`${folder}/${file}: ${name}`)
+      }
+    }
+  }
+  expect(missing).toEqual([])
+})
+
 it('keeps VitePress failing the build on a dead link', async () => {
   expect(await readFile(join(docs, '.vitepress/config.mts'), 'utf8')).not.toMatch(/ignoreDeadLinks/)
 })
