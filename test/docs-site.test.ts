@@ -383,6 +383,15 @@ it('the reference names every flag of every roll command and every variable the 
   expect(missing).toEqual([])
 })
 
+it('the reference names every event of RollEvents', async () => {
+  const types = await readFile(join(root, 'framework/src/types.ts'), 'utf8')
+  const body = /export interface RollEvents \{([\s\S]*?)\n\}/.exec(types)![1]!
+  const events = [...body.matchAll(/^ {2}'?([\w:]+)'?:/gm)].map(([, name]) => name!)
+  expect(events).toContain('websocket_connect')
+  const reference = `${await readFile(join(docs, 'reference/core.md'), 'utf8')}${await readFile(join(docs, 'reference/websockets.md'), 'utf8')}`
+  expect(events.filter((name) => !reference.includes(`\`${name}`))).toEqual([])
+})
+
 it('keeps VitePress failing the build on a dead link', async () => {
   expect(await readFile(join(docs, '.vitepress/config.mts'), 'utf8')).not.toMatch(/ignoreDeadLinks/)
 })
