@@ -32,6 +32,7 @@ export class TimeoutError extends Error {
   override name = 'TimeoutError'
 }
 
+const [BINARY, TEXT_FRAME] = [{ binary: true }, { binary: false }] // ws's send options, made once
 /** A peer that does not answer the closing handshake within it is dropped (ms). */
 export const CLOSE_TIMEOUT = 5000
 // As Python's websockets: past this many unread messages, stop reading the socket.
@@ -145,10 +146,10 @@ export class WebSocketConnection implements AsyncIterable<Message> {
   get bufferedAmount(): number { return this.#ws.bufferedAmount }
 
   /** Sends a `string` as text, bytes as binary (as UTF-8 text with `binary: false`); resolves once written. */
-  async send(data: string | Uint8Array | ArrayBuffer, options: { binary?: boolean } = {}): Promise<void> {
+  send(data: string | Uint8Array | ArrayBuffer, options: { binary?: boolean } = {}): Promise<void> {
     if (this.#ws.readyState !== this.#ws.OPEN) return this.#closedError()
     const binary = options.binary ?? typeof data !== 'string'
-    await new Promise<void>((resolve, reject) => this.#ws.send(data, { binary }, (error) => (error ? reject(error) : resolve())))
+    return new Promise<void>((resolve, reject) => this.#ws.send(data, binary ? BINARY : TEXT_FRAME, (error) => (error ? reject(error) : resolve())))
   }
 
   /**

@@ -50,6 +50,8 @@ export interface PubSub {
 }
 
 const HUB = Symbol('roll.pubsub')
+const [BINARY, TEXT] = [{ binary: true }, { binary: false }]
+const ignore = () => {}
 /** The close code for a subscriber that does not keep up (RFC 6455: Try Again Later). */
 export const TOO_SLOW = 1013
 
@@ -87,6 +89,7 @@ export function pubsub(app: Roll, options: PubSubOptions = {}): PubSub {
     if (subscribers === undefined) return
     const binary = typeof data !== 'string'
     const bytes = binary ? data : Buffer.from(data)
+    const options = binary ? BINARY : TEXT
     for (const ws of subscribers) {
       if (ws === except) continue
       if (ws.bufferedAmount + bytes.length > maxBufferedBytes) {
@@ -95,7 +98,7 @@ export function pubsub(app: Roll, options: PubSubOptions = {}): PubSub {
         continue
       }
       // A peer that is gone rejects; its disconnect unsubscribes it.
-      ws.send(bytes, { binary }).catch(() => {})
+      ws.send(bytes, options).catch(ignore)
     }
   }
 
