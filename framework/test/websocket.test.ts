@@ -366,7 +366,7 @@ describe("Roll's keep-alive pattern (recv timeout, then ping, then close)", () =
 
   it('keeps a client that answers pings connected', async () => {
     const app = new Roll()
-    app.route('/keepalive', { protocol: 'websocket' }, keepMeAlive(50, 100))
+    app.route('/keepalive', { protocol: 'websocket' }, keepMeAlive(50, 2_000))
     const { wsUrl } = await serveApp(app)
     const ws = await openSocket(`${wsUrl}/keepalive`)
     await eventually(() => expect(pingsOf(ws).length).toBeGreaterThanOrEqual(4))
