@@ -1,4 +1,4 @@
-// Turns a saved report of `npm run bench -- --only framework` (bench/framework.mjs) into an
+// Turns a saved report of `npm run bench` (all of it, or `--only framework`) into an
 // SVG chart of Roll's CPU time per request against fastify's and raw node:http's.
 // Usage: node docs/scripts/bench-chart.mjs [report] [svg]
 //   default: docs/bench/framework.txt → docs/public/bench-ratios.svg
