@@ -4,34 +4,17 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { WebSocket } from 'ws'
 import { appCopy, cleanUp, RollProcess, waitUntil, writeAppFile } from './helpers/roll-app.js'
+import { joinChat } from './helpers/websocket-peers.js'
 
 afterEach(cleanUp)
-
-interface Peer { ws: WebSocket; pid: number; got: string[]; closed?: number; closedAt?: number }
-
-function join(url: string): Promise<Peer> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace('http', 'ws')}/chat`)
-    const peer: Peer = { ws, pid: 0, got: [] }
-    ws.on('message', (data) => {
-      const joined = /^joined (\d+)$/.exec(String(data))
-      if (joined === null) return void peer.got.push(String(data))
-      peer.pid = Number(joined[1])
-      resolve(peer)
-    })
-    ws.once('close', (code) => { peer.closed = code; peer.closedAt = Date.now() })
-    ws.once('error', reject)
-  })
-}
 
 describe('websockets under roll dev', () => {
   it('are closed with 1012 when a change restarts the app, reconnect to the new worker, and get 1001 when roll dev stops', async () => {
     const dir = appCopy('pubsub-app')
     const roll = RollProcess.roll(['dev', '--port', '0'], dir)
-    const url = await roll.url()
-    const before = await Promise.all([join(url), join(url), join(url)])
+    const chat = `${(await roll.url()).replace('http', 'ws')}/chat`
+    const before = await Promise.all([joinChat(chat), joinChat(chat), joinChat(chat)])
     const mark = roll.mark()
     const source = readFileSync(path.join(dir, 'src/app.ts'), 'utf8')
     writeAppFile(dir, 'src/app.ts', `${source}\n// edited\n`)
@@ -42,7 +25,7 @@ describe('websockets under roll dev', () => {
     // Closed as soon as the new worker served, not after the 5 s drain.
     for (const peer of before) expect(peer.closedAt! - restartedAt).toBeLessThan(2_000)
 
-    const after = await Promise.all([join(url), join(url)])
+    const after = await Promise.all([joinChat(chat), joinChat(chat)])
     expect(after[0].pid).not.toBe(before[0].pid)
     after[0].ws.send('after the restart')
     await waitUntil('the other got it', () => after[1].got.includes('after the restart'))

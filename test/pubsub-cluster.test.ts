@@ -2,15 +2,8 @@
 // worker exactly once and in order, a crashed worker does not stop the others, and SIGTERM
 // closes every websocket with 1001.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { WebSocket } from 'ws'
 import { builtAppCopy, cleanUp, RollProcess, waitUntil } from './helpers/roll-app.js'
-
-interface Peer {
-  ws: WebSocket
-  pid: number
-  got: string[]
-  closed?: number
-}
+import { joinChat, type Peer } from './helpers/websocket-peers.js'
 
 let roll: RollProcess
 let url: string
@@ -28,21 +21,10 @@ afterAll(async () => {
   await cleanUp()
 })
 
-function join(): Promise<Peer> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url}/chat`)
-    const peer: Peer = { ws, pid: 0, got: [] }
-    ws.on('message', (data) => {
-      const text = String(data)
-      const joined = /^joined (\d+)$/.exec(text)
-      if (joined === null) return void peer.got.push(text)
-      peer.pid = Number(joined[1])
-      peers.push(peer)
-      resolve(peer)
-    })
-    ws.once('close', (code) => (peer.closed = code))
-    ws.once('error', reject)
-  })
+async function join(): Promise<Peer> {
+  const peer = await joinChat(`${url}/chat`)
+  peers.push(peer)
+  return peer
 }
 
 /** Peers until each of `pids` (all three workers) has two. */

@@ -13,6 +13,10 @@ import { redisTransport, type RedisTransportOptions } from '@roll/redis'
 import { freePort } from '../../test/helpers/create.js'
 import { startRedis, type RedisServer } from '../../test/helpers/redis.js'
 import { waitUntil } from '../../test/helpers/wait-until.js'
+import { drained } from '../../test/helpers/websocket-peers.js'
+
+/** How long a websocket stays quiet before nothing more is expected on it (ms). */
+const PAUSE = 200
 
 let redis: RedisServer
 const clients: Client[] = []
@@ -49,16 +53,6 @@ function machine(options: Partial<RedisTransportOptions> = {}): Machine {
   }
 }
 
-/** What arrives on `ws` within `ms` (nothing more is expected). */
-async function drained(ws: WebSocketConnection, ms = 200): Promise<Message[]> {
-  const got: Message[] = []
-  for (;;) {
-    const message = await ws.recv({ timeout: ms }).catch(() => undefined)
-    if (message === undefined) return got
-    got.push(message)
-  }
-}
-
 /**
  * Publishes on a topic of its own from `from` until a subscriber on `to` gets it (bounded):
  * Redis drops what is published before the other side has subscribed.
@@ -87,10 +81,10 @@ describe('redisTransport between two apps on one Redis', () => {
     await alice.send('hello')
     await bob.send(Buffer.from([0, 1, 2, 255]))
     await bob.send('é'.repeat(100))
-    expect(await drained(alice)).toEqual([Buffer.from([0, 1, 2, 255]), 'é'.repeat(100)])
-    expect(await drained(carol)).toEqual(['hello', Buffer.from([0, 1, 2, 255]), 'é'.repeat(100)])
-    expect(await drained(bob)).toEqual(['hello'])
-    expect(await drained(elsewhere)).toEqual([])
+    expect(await drained(alice, PAUSE)).toEqual([Buffer.from([0, 1, 2, 255]), 'é'.repeat(100)])
+    expect(await drained(carol, PAUSE)).toEqual(['hello', Buffer.from([0, 1, 2, 255]), 'é'.repeat(100)])
+    expect(await drained(bob, PAUSE)).toEqual(['hello'])
+    expect(await drained(elsewhere, PAUSE)).toEqual([])
     expect([...a.logger.error.mock.calls, ...b.logger.error.mock.calls, ...a.logger.info.mock.calls, ...b.logger.info.mock.calls]).toEqual([])
   })
 
@@ -104,9 +98,9 @@ describe('redisTransport between two apps on one Redis', () => {
       const got: Message[] = []
       while (got.length < sent.length) got.push(await ws.recv({ timeout: 2_000 }))
       expect(got).toEqual(sent)
-      expect(await drained(ws)).toEqual([])
+      expect(await drained(ws, PAUSE)).toEqual([])
     }
-    expect(await drained(alice)).toEqual([])
+    expect(await drained(alice, PAUSE)).toEqual([])
   })
 
   it('keeps apps on other channels apart', async () => {
@@ -116,10 +110,10 @@ describe('redisTransport between two apps on one Redis', () => {
     await crossed(c, d)
     await alice.send('for app one')
     await carol.send('for app two')
-    expect(await drained(bob)).toEqual(['for app one'])
-    expect(await drained(dave)).toEqual(['for app two'])
-    expect(await drained(alice)).toEqual([])
-    expect(await drained(carol)).toEqual([])
+    expect(await drained(bob, PAUSE)).toEqual(['for app one'])
+    expect(await drained(dave, PAUSE)).toEqual(['for app two'])
+    expect(await drained(alice, PAUSE)).toEqual([])
+    expect(await drained(carol, PAUSE)).toEqual([])
   })
 
   it('ignores what others publish on its channel that is not one of its messages', async () => {
@@ -131,7 +125,7 @@ describe('redisTransport between two apps on one Redis', () => {
       expect(await redis.command('PUBLISH', 'roll:pubsub', junk)).toBe(':2\r\n')
     }
     a.hub.publish('room', 'still fine')
-    expect(await drained(bob)).toEqual(['still fine'])
+    expect(await drained(bob, PAUSE)).toEqual(['still fine'])
     expect([...a.logger.error.mock.calls, ...b.logger.error.mock.calls]).toEqual([])
   })
 
@@ -145,8 +139,8 @@ describe('redisTransport between two apps on one Redis', () => {
     await waitUntil('both transports to notice', () => a.logger.error.mock.calls.length > 0 && b.logger.error.mock.calls.length > 0, 5_000)
     for (let index = 0; index < 20; index++) expect(() => a.hub.publish('room', `while away ${index}`)).not.toThrow()
     await alice.send('from alice while away')
-    expect(await drained(carol)).toEqual([...Array.from({ length: 20 }, (_, index) => `while away ${index}`), 'from alice while away'])
-    expect(await drained(bob)).toEqual([])
+    expect(await drained(carol, PAUSE)).toEqual([...Array.from({ length: 20 }, (_, index) => `while away ${index}`), 'from alice while away'])
+    expect(await drained(bob, PAUSE)).toEqual([])
     // Let a few reconnect attempts fail.
     await new Promise((resolve) => setTimeout(resolve, 1_000))
     for (const { logger } of [a, b]) {
@@ -160,8 +154,8 @@ describe('redisTransport between two apps on one Redis', () => {
     await crossed(a, b)
     await crossed(b, a)
     await alice.send('after')
-    expect(await drained(bob)).toEqual(['after'])
-    expect(await drained(carol)).toEqual(['after'])
+    expect(await drained(bob, PAUSE)).toEqual(['after'])
+    expect(await drained(carol, PAUSE)).toEqual(['after'])
     for (const { logger } of [a, b]) {
       expect(logger.info.mock.calls).toEqual([[`[roll] pubsub: Redis is back at ${redis.url}: messages reach the other processes again.`]])
       expect(logger.error).toHaveBeenCalledTimes(1)
@@ -177,7 +171,7 @@ describe('redisTransport between two apps on one Redis', () => {
     try {
       await waitUntil('the heartbeat to notice', () => a.logger.error.mock.calls.length > 0 && b.logger.error.mock.calls.length > 0, 15_000)
       await alice.send('while frozen')
-      expect(await drained(carol)).toEqual(['while frozen'])
+      expect(await drained(carol, PAUSE)).toEqual(['while frozen'])
     } finally {
       redis.resume()
     }
@@ -201,7 +195,7 @@ describe('redisTransport between two apps on one Redis', () => {
     const [alice, carol] = [await a.join('room'), await a.join('room')]
     expect(Date.now() - started).toBeLessThan(3_000)
     await alice.send('local only')
-    expect(await drained(carol)).toEqual(['local only'])
+    expect(await drained(carol, PAUSE)).toEqual(['local only'])
     await new Promise((resolve) => setTimeout(resolve, 500))
     expect(error.mock.calls).toEqual(Array(2).fill([
       `[roll] pubsub: cannot reach Redis at ${redis.url} (connect ECONNREFUSED 127.0.0.1:${redis.port}). Until it is back, messages reach the subscribers of this process only; reconnecting in the background.`,

@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { freePort } from './create.js'
 import { waitUntil } from './wait-until.js'
+import { withTheProcess } from './with-the-process.js'
 
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>` */
@@ -76,14 +77,7 @@ export async function startRedis(timeout = 10_000): Promise<RedisServer> {
     }, timeout, 20)
   }
 
-  const onSignal = (signal: NodeJS.Signals) => {
-    kill()
-    rmSync(dir, { recursive: true, force: true })
-    process.kill(process.pid, signal)
-  }
-  process.once('exit', kill)
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  const untie = withTheProcess(kill, dir)
   const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -98,9 +92,7 @@ export async function startRedis(timeout = 10_000): Promise<RedisServer> {
     start,
     command: (...args) => command(port, args),
     async stop() {
-      process.off('exit', kill)
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
+      untie()
       const running = child
       if (alive(running)) {
         const gone = exited(running)

@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { freePort, repoRoot } from './create.js'
 import { waitUntil } from './wait-until.js'
+import { withTheProcess } from './with-the-process.js'
 
 export interface Registry {
   url: string
@@ -51,20 +52,9 @@ export async function startRegistry(timeout = 30_000): Promise<Registry> {
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
   const kill = () => child.kill('SIGKILL')
-  // Interrupted (Ctrl-C, or the runner stopping its worker): the registry goes too, and
-  // then the signal does what it would have done.
-  const onSignal = (signal: NodeJS.Signals) => {
-    kill()
-    rmSync(dir, { recursive: true, force: true })
-    process.kill(process.pid, signal)
-  }
-  process.once('exit', kill)
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  const untie = withTheProcess(kill, dir)
   const stop = async () => {
-    process.off('exit', kill)
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    untie()
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve))
       child.kill('SIGTERM')

@@ -6,6 +6,10 @@ import { Roll, WebSocketConnection, type Message } from '@roll/framework'
 import { pubsub, TOO_SLOW, type PubSub, type PubSubTransport } from '@roll/framework/extensions'
 import { createClient, createLiveClient, type Client, type LiveClient } from '@roll/framework/testing'
 import { waitUntil } from '../../../test/helpers/wait-until.js'
+import { drained } from '../../../test/helpers/websocket-peers.js'
+
+/** How long a websocket stays quiet before nothing more is expected on it (ms). */
+const PAUSE = 100
 
 let client: Client | undefined
 let live: LiveClient | undefined
@@ -36,16 +40,6 @@ async function join(path: string): Promise<WebSocketConnection> {
   return ws
 }
 
-/** What arrives on `ws` within `ms` (nothing more is expected). */
-async function drained(ws: WebSocketConnection, ms = 100): Promise<Message[]> {
-  const got: Message[] = []
-  for (;;) {
-    const message = await ws.recv({ timeout: ms }).catch(() => undefined)
-    if (message === undefined) return got
-    got.push(message)
-  }
-}
-
 describe('pubsub', () => {
   it('delivers to every subscriber of the topic but the one excepted, once, text as text and bytes as bytes', async () => {
     const { app, hub } = chatApp()
@@ -54,10 +48,10 @@ describe('pubsub', () => {
     expect(hub.subscribers('a')).toBe(3)
     await alice.send('hello')
     await bob.send(Buffer.from([1, 2, 3]))
-    expect(await drained(alice)).toEqual([Buffer.from([1, 2, 3])])
-    expect(await drained(bob)).toEqual(['hello'])
-    expect(await drained(carol)).toEqual(['hello', Buffer.from([1, 2, 3])])
-    expect(await drained(other)).toEqual([])
+    expect(await drained(alice, PAUSE)).toEqual([Buffer.from([1, 2, 3])])
+    expect(await drained(bob, PAUSE)).toEqual(['hello'])
+    expect(await drained(carol, PAUSE)).toEqual(['hello', Buffer.from([1, 2, 3])])
+    expect(await drained(other, PAUSE)).toEqual([])
   })
 
   it('keeps each publisher\'s order', async () => {
@@ -69,7 +63,7 @@ describe('pubsub', () => {
     const got: Message[] = []
     while (got.length < sent.length) got.push(await bob.recv({ timeout: 2_000 }))
     expect(got).toEqual(sent)
-    expect(await drained(bob)).toEqual([])
+    expect(await drained(bob, PAUSE)).toEqual([])
   })
 
   it('unsubscribes a websocket from every topic when it disconnects, and on demand', async () => {
@@ -97,7 +91,7 @@ describe('pubsub', () => {
     hub.unsubscribe(sockets[0])
     expect(hub.subscribers('news')).toBe(0)
     hub.publish('news', 'nobody listens')
-    expect(await drained(first)).toEqual([])
+    expect(await drained(first, PAUSE)).toEqual([])
   })
 
   it('encodes a message once for all its subscribers', async () => {
@@ -182,8 +176,8 @@ describe('a transport', () => {
     expect(transport.sent).toEqual([['a', 'from alice']])
     transport.deliver!('a', 'from elsewhere')
     transport.deliver!('a', Buffer.from('bytes from elsewhere'))
-    expect(await drained(alice)).toEqual(['from elsewhere', Buffer.from('bytes from elsewhere')])
-    expect(await drained(bob)).toEqual(['from elsewhere', Buffer.from('bytes from elsewhere')])
+    expect(await drained(alice, PAUSE)).toEqual(['from elsewhere', Buffer.from('bytes from elsewhere')])
+    expect(await drained(bob, PAUSE)).toEqual(['from elsewhere', Buffer.from('bytes from elsewhere')])
     expect(transport.sent).toHaveLength(1)
     await client.close()
     client = undefined
