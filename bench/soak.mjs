@@ -43,7 +43,7 @@ const ROUTES = [
 const WEBSOCKET_CLIENTS = 8
 const MALFORMED_CLIENTS = 2
 // What the server answers to each (505 is RFC 9112's answer to a version it does not
-// speak, as documented in framework/docs/core.md); closing without a word is also fine.
+// speak, as documented in docs/reference/core.md); closing without a word is also fine.
 const MALFORMED = [
   ['GET /hello/x HTTP/1.1 garbage\r\nHost: a\r\n\r\n', 505],
   ['GET /hello/x HTTP/9.9\r\nHost: a\r\n\r\n', 505],

@@ -187,7 +187,7 @@ describe('roll dev', () => {
   it('refuses a PORT that is not a port number, naming the variable and the fix', async () => {
     const roll = RollProcess.roll(['dev'], appCopy(), { PORT: 'eighty' })
     expect((await roll.exited).code).toBe(1)
-    expect(roll.output).toContain("roll: PORT must be an integer from 0 to 65535, got 'eighty'. Set PORT to a port number (e.g. PORT=3579), or pass --port.\n")
+    expect(roll.output).toContain("roll: PORT must be an integer from 0 to 65535, got 'eighty'. Set PORT to a port number (e.g. PORT=3579), or pass --port. Guide: https://roll-ts.github.io/roll/reference/environment\n")
   })
 
   it('says in --help that PORT and HOST are the defaults', async () => {

@@ -166,7 +166,7 @@ describe('other ways in, through the same registry', () => {
     expect(result.code).not.toBe(0)
     const ours = result.stderr.split('\n').filter((line) => line.startsWith('create-roll'))
     expect(ours).toEqual([
-      "create-roll: Unknown template 'nope'. Available: basic, websocket-keepalive, auth, custom-query. Pass one of them to --template, e.g. --template basic.",
+      "create-roll: Unknown template 'nope'. Available: basic, websocket-keepalive, auth, custom-query. Pass one of them to --template, e.g. --template basic. Guide: https://roll-ts.github.io/roll/reference/templates",
     ])
     expect(result.stderr).not.toMatch(/^\s+at /m)
     expect(listTree(cwd)).toEqual([])

@@ -14,6 +14,11 @@ export const referenceLine = (anchor = ''): string => `Reference: ${DOCS_URL}ref
 const GUIDES: Array<[RegExp, string]> = [
   [/^Cannot find the app's entry module /, 'reference/cli#the-entry-module'],
   [/^Cannot find .+\.[cm]?js\.$/, 'guide/advanced/deploy'],
+  [/^"roll\.entry" in package\.json /, 'reference/cli#the-entry-module'],
+  [/^Unknown template /, 'reference/templates'],
+  [/^PORT /, 'reference/environment'],
+  [/^--workers /, 'guide/advanced/deploy'],
+  [/^Cannot listen on /, 'reference/cli#roll-dev'],
 ]
 
 /** `Guide: <url>` for an error message that has a guide, else ''. */

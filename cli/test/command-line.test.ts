@@ -154,6 +154,12 @@ describe('the documentation links', () => {
   it('give a guide to the errors that have one, and nothing to others', () => {
     expect(guideFor("Cannot find the app's entry module src/app.ts (the default entry).")).toBe(` Guide: ${DOCS_URL}reference/cli#the-entry-module`)
     expect(guideFor('Cannot find out/app.mjs.')).toBe(` Guide: ${DOCS_URL}guide/advanced/deploy`)
+    expect(guideFor("Unknown template 'bsic'. Available: basic.")).toBe(` Guide: ${DOCS_URL}reference/templates`)
+    expect(guideFor("PORT must be an integer from 0 to 65535, got 'eighty'.")).toBe(` Guide: ${DOCS_URL}reference/environment`)
+    expect(guideFor("--port must be an integer from 0 to 65535, got 99999.")).toBe('')
+    expect(guideFor("--workers must be a positive integer or auto, got 'many'.")).toBe(` Guide: ${DOCS_URL}guide/advanced/deploy`)
+    expect(guideFor('Cannot listen on 127.0.0.1:80: listen EACCES.')).toBe(` Guide: ${DOCS_URL}reference/cli#roll-dev`)
+    expect(guideFor('"roll.entry" in package.json must be a file path, got "".')).toBe(` Guide: ${DOCS_URL}reference/cli#the-entry-module`)
     expect(guideFor('It broke.')).toBe('')
   })
 })

@@ -202,7 +202,7 @@ describe('roll create, misused', () => {
     expect(code).toBe(1)
     expect(stderr).toBe(
       "roll: Unknown template 'bsic'. Available: basic, websocket-keepalive, auth, custom-query. " +
-        'Pass one of them to --template, e.g. --template basic.\n',
+        'Pass one of them to --template, e.g. --template basic. Guide: https://roll-ts.github.io/roll/reference/templates\n',
     )
     expect(stdout).toBe('')
     expect(listTree(cwd)).toEqual([])
