@@ -29,6 +29,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startRedis } from './helpers/redis.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const docs = join(root, 'docs')
@@ -290,11 +291,13 @@ describe('docs/ samples', () => {
       await writeFile(join(folder, slug(test), 'src/app.ts'), app.code)
       await writeFile(join(folder, slug(test), name), test.code)
     }
-    // The child is a vitest of its own, not a worker of this one.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')))
+    // The child is a vitest of its own, not a worker of this one. The Redis guide's test
+    // needs a Redis, as its page says: a real one, for this run only.
+    const redis = await startRedis()
+    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST'))), REDIS_URL: redis.url }
     const vitest = join(root, 'node_modules/.bin/vitest')
     await new Promise<void>((done) => execFile(vitest, ['run', '--root', folder, '--config', join(folder, 'vitest.config.mjs'), '--reporter=json', '--outputFile=report.json'],
-      { cwd: folder, env, timeout: 60_000 }, () => done()))
+      { cwd: folder, env, timeout: 60_000 }, () => done())).finally(() => redis.stop())
     const report = JSON.parse(await readFile(join(folder, 'report.json'), 'utf8').catch(() => '{"testResults":[]}')) as {
       testResults: Array<{ name: string, status: string, message: string, assertionResults: Array<{ fullName: string, status: string, failureMessages: string[] }> }>
     }
