@@ -9,7 +9,7 @@ export { parsePath, type PathPart } from './route-path.js'
 
 type Vars = Record<string, string>
 
-interface Route<T> { index: number; payload: T; names: string[] }
+interface Route<T> { index: number; payload: T; names: string[]; vars?: (values: string[]) => Vars }
 /**
  * The end of a route whose placeholder may span segments: one regex over the rest of the
  * path (of shape `key`), or none when the rest is one `{x:path}` or `{x:any}` (`whole`).
@@ -18,18 +18,27 @@ interface Tail<T> { key: string; regex: RegExp; groups: number[]; route: Route<T
 // Every node has every field from the start: one object shape keeps the lookup's
 // property reads monomorphic, which the JIT makes fast.
 class Node<T> {
-  statics: Map<string, Node<T>> | undefined = undefined
-  /** The only static child and the single children below it that hold nothing else, compared at once ('api/v1'). */
-  jump: Node<T> | undefined = undefined
-  jumpText = ''
+  /** Static children: a list (`child`, then `next`), past 8 a Map by hash (`next`: of the same hash). */
+  child: Node<T> | undefined = undefined
+  next: Node<T> | undefined = undefined
+  wide: Map<number, Node<T>> | undefined = undefined
   patterns: { key: string; pattern: SegmentPattern; node: Node<T> }[] | undefined = undefined
   tails: Tail<T>[] | undefined = undefined
   route: Route<T> | undefined = undefined
-  /** `min`: the earliest route (registration index) below this node. */
-  constructor(public min: number) {}
+  /**
+   * `min`: the earliest route (registration index) below this node; `text`: its segment's,
+   * if static, and `code` its first character ('/' when empty, as at a path's segment end).
+   */
+  constructor(public min: number, public text = '', public code = text.charCodeAt(0) || 47) {}
 }
 
-const NONE: never[] = []
+/** A hash of the segment of `text` at `start`, for the Map of a node's many static children. */
+function hash(text: string, start: number): number {
+  let hash = 0
+  for (let i = start, code; i < text.length && (code = text.charCodeAt(i)) !== 47; i++) hash = (hash * 31 + code) & 0xfffffff
+  return hash
+}
+
 /** The shape of `parts`: their text and kinds, without the placeholders' names. */
 const shape = (parts: PathPart[]) => JSON.stringify(parts.map((part) => (typeof part === 'string' ? part : { kind: part.kind })))
 /** What `Roll` needs of a router (its `Router` field): the contract `Router` meets, for a router of your own. */
@@ -45,7 +54,6 @@ export class Router<T extends object> implements RouterLike<T> {
   #byPath = new Map<string, Route<T>>()
   #root = new Node<T>(Infinity)
   #final = new Map<string, Route<T>>()
-  #compacted = true
 
   /** Registers `path` with `payload`, or merges `payload` into the route already there; returns the route's payload. */
   add(path: string, payload: T): T {
@@ -66,13 +74,9 @@ export class Router<T extends object> implements RouterLike<T> {
 
   /** Puts `route` in the tree and returns it, or the route of the same shape already there. */
   #insert(path: string, pieces: PathPart[][], route: Route<T>): Route<T> {
-    this.#compacted = false
     let node = this.#root
     node.min = Math.min(node.min, route.index)
     for (let i = 0; ; i++) {
-      // The shortcuts of the nodes on the way may skip what this route adds: until the
-      // next lookup sets them again, these nodes go through their Map.
-      node.jump = undefined
       if (i === pieces.length) return (node.route ??= route)
       const piece = pieces[i]
       if (piece.some((part) => typeof part !== 'string' && !staysInSegment(part.kind))) {
@@ -90,29 +94,25 @@ export class Router<T extends object> implements RouterLike<T> {
     }
   }
 
-  // Sets every node's jump: its static child, through the children that only lead on.
-  #compact(node: Node<T>): void {
-    node.jump = undefined
-    node.jumpText = ''
-    const statics = node.statics ?? new Map<string, Node<T>>()
-    if (statics.size === 1) {
-      let [[text, target]] = statics
-      while (target.route === undefined && target.patterns === undefined && target.tails === undefined && target.statics?.size === 1) {
-        const [[next, below]] = target.statics
-        text += `/${next}`
-        target = below
-      }
-      node.jump = target
-      node.jumpText = text
+  #staticChild(node: Node<T>, text: string, route: Route<T>): Node<T> {
+    let child = node.wide?.get(hash(text, 0)) ?? node.child
+    while (child !== undefined && child.text !== text) child = child.next
+    if (child !== undefined) return child
+    const list: Node<T>[] = []
+    for (let other = node.child; other !== undefined; other = other.next) list.push(other)
+    if (list.length === 8) {
+      node.child = undefined
+      node.wide = new Map()
+      for (const other of list) this.#file(node, other)
     }
-    for (const child of node.statics?.values() ?? NONE) this.#compact(child)
-    for (const edge of node.patterns ?? NONE) this.#compact(edge.node)
+    return this.#file(node, new Node<T>(route.index, text))
   }
 
-  #staticChild(node: Node<T>, text: string, route: Route<T>): Node<T> {
-    const statics = (node.statics ??= new Map())
-    let child = statics.get(text)
-    if (!child) statics.set(text, (child = new Node(route.index)))
+  #file(node: Node<T>, child: Node<T>): Node<T> {
+    const key = hash(child.text, 0)
+    child.next = node.wide === undefined ? node.child : node.wide.get(key)
+    if (node.wide === undefined) node.child = child
+    else node.wide.set(key, child)
     return child
   }
 
@@ -138,13 +138,8 @@ export class Router<T extends object> implements RouterLike<T> {
 
   /** The first registered route that matches `path`, with its placeholders; `null` if none. */
   match(path: string): { payload: T; vars: Vars } | null {
-    if (!this.#compacted) {
-      this.#compact(this.#root)
-      this.#compacted = true
-    }
     const final = this.#final.get(path)
-    if (final !== undefined) return { payload: final.payload, vars: {} }
-    return this.#search(path)
+    return final !== undefined ? { payload: final.payload, vars: {} } : this.#search(path)
   }
 
   #search(path: string): { payload: T; vars: Vars } | null {
@@ -155,70 +150,77 @@ export class Router<T extends object> implements RouterLike<T> {
     this.#visit(this.#root, 0, 0)
     const best = this.#best as Route<T> | undefined // set by #visit
     if (best === undefined) return null
-    const vars: Vars = {}
-    for (let i = 0; i < best.names.length; i++) vars[best.names[i]] = this.#bestValues[i]
-    return { payload: best.payload, vars }
+    // A function per route builds its vars as one object literal, of one shape.
+    best.vars ??= new Function('v', `return { ${best.names.map((name, i) => `${name}: v[${i}]`).join(', ')} }`) as (values: string[]) => Vars
+    return { payload: best.payload, vars: best.vars(this.#bestValues) }
   }
 
   // `start`: where the next segment of the path starts, or -1 when none is left. Static
   // children go first, so the static route equal to the path, if any, is known before
-  // any placeholder is tried.
+  // any placeholder is tried. The last branch tried at a node is a step of the loop, not a call.
   #visit(node: Node<T>, start: number, count: number): void {
     const path = this.#path
-    if (start === -1) {
-      const { route } = node
-      if (route !== undefined && route.index < this.#bestIndex) this.#found(route, count)
-      return
-    }
-    const { jump, patterns, tails } = node
-    if (jump !== undefined) {
-      const end = start + node.jumpText.length
-      if (jump.min < this.#bestIndex && path.startsWith(node.jumpText, start) && (end === path.length || path.charCodeAt(end) === 47)) {
-        this.#visit(jump, end === path.length ? -1 : end + 1, count)
+    for (;;) {
+      if (start === -1) {
+        const { route } = node
+        if (route !== undefined && route.index < this.#bestIndex) this.#found(route, count)
+        return
       }
-      if (patterns === undefined && tails === undefined) return
-    }
-    const slash = path.indexOf('/', start)
-    const next = slash === -1 ? -1 : slash + 1
-    const segment = slash === -1 ? (start === 0 ? path : path.slice(start)) : path.slice(start, slash)
-    if (jump === undefined && node.statics !== undefined) {
-      const child = node.statics.get(segment)
-      if (child !== undefined && child.min < this.#bestIndex) this.#visit(child, next, count)
-    }
-    if (patterns !== undefined) {
-      for (let i = 0; i < patterns.length; i++) {
+      const { patterns, tails } = node
+      const last = patterns === undefined && tails === undefined
+      let child = node.wide === undefined ? node.child : node.wide.get(hash(path, start))
+      if (child !== undefined) {
+        const code = path.charCodeAt(start) || 47
+        let end = start
+        for (; child !== undefined; child = child.next) {
+          end = start + child.text.length
+          if (child.code === code && (end === path.length || path.charCodeAt(end) === 47) && path.slice(start, end) === child.text) break
+        }
+        if (child !== undefined && child.min < this.#bestIndex) {
+          if (last) { node = child; start = end === path.length ? -1 : end + 1; continue }
+          this.#visit(child, end === path.length ? -1 : end + 1, count)
+        } else if (last) return
+      }
+      if (tails !== undefined) this.#tails(tails, start, count)
+      if (patterns === undefined) return
+      const slash = path.indexOf('/', start)
+      const next = slash === -1 ? -1 : slash + 1
+      const segment = slash === -1 ? (start === 0 ? path : path.slice(start)) : path.slice(start, slash)
+      const lastEdge = patterns.length - 1
+      for (let i = 0; i < lastEdge; i++) {
         const edge = patterns[i]
         if (edge.node.min >= this.#bestIndex) continue
         const after = edge.pattern.match(segment, this.#values, count)
         if (after !== -1) this.#visit(edge.node, next, after)
       }
+      const edge = patterns[lastEdge]
+      if (edge.node.min >= this.#bestIndex || (count = edge.pattern.match(segment, this.#values, count)) === -1) return
+      node = edge.node
+      start = next
     }
-    if (tails === undefined) return
+  }
+
+  #tails(tails: Tail<T>[], start: number, count: number): void {
+    const rest = start === 0 ? this.#path : this.#path.slice(start)
     for (const tail of tails) {
-      if (tail.route.index >= this.#bestIndex) continue
-      if (tail.whole !== undefined) {
-        if (tail.whole === 'path' && start === path.length) continue
-        this.#values[count] = start === 0 ? path : path.slice(start)
-        this.#found(tail.route, count + 1)
-        continue
-      }
-      const found = tail.regex.exec(start === 0 ? path : path.slice(start))
-      if (found === null) continue
+      if (tail.route.index >= this.#bestIndex || (tail.whole === 'path' && rest === '')) continue
       let after = count
-      for (const group of tail.groups) this.#values[after++] = found[group]
+      if (tail.whole !== undefined) this.#values[after++] = rest
+      else {
+        const found = tail.regex.exec(rest)
+        if (found === null) continue
+        for (const group of tail.groups) this.#values[after++] = found[group]
+      }
       this.#found(tail.route, after)
     }
   }
 
   #found(route: Route<T>, count: number): void {
     const values = this.#values
-    if (route.names.length === 0) {
-      this.#exact = route
-    } else if (this.#exact !== undefined) {
-      // An exact static route beats a placeholder that only matches empty (`/hello/` against
-      // `/hello/{name}`), as in Roll's router, where the static path is a node of its own.
-      for (let i = 0; i < count; i++) if (values[i] === '') return
-    }
+    // An exact static route beats a placeholder that only matches empty (`/hello/` against
+    // `/hello/{name}`), as in Roll's router, where the static path is a node of its own.
+    if (route.names.length === 0) this.#exact = route
+    else if (this.#exact !== undefined) for (let i = 0; i < count; i++) if (values[i] === '') return
     this.#best = route
     this.#bestIndex = route.index
     for (let i = 0; i < count; i++) this.#bestValues[i] = values[i]
