@@ -4,9 +4,9 @@
 import type { IncomingMessage } from 'node:http'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { afterEach, expect, it } from 'vitest'
+import { afterEach, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
-import { Roll, serve, type Request, type Served } from '@roll/framework'
+import { ConnectionClosed, Response, Roll, serve, TimeoutError, type Request, type Served } from '@roll/framework'
 import { createClient } from '@roll/framework/testing'
 
 setFlagsFromString('--expose-gc')
@@ -80,6 +80,58 @@ it('answers headers, path, query and cookies after the upgrade, without the Inco
   expect(incoming[0].deref()).toBeUndefined()
   expect(await ask(ws, 'again')).toEqual({ message: 'again', ...expected, ...body })
   ws.close()
+})
+
+it('keeps no Response once the upgrade is done: an error the handler throws gets a new one', async () => {
+  const app = new Roll()
+  const responses: WeakRef<Response>[] = []
+  const errors: unknown[] = []
+  app.listen('headers', (request, response) => { responses.push(new WeakRef(response)) })
+  app.listen('error', (request, response, error) => { errors.push([response instanceof Response, response.status, error.status]) })
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+  app.route('/fails', { protocol: 'websocket' }, async (request, ws) => { throw new Error(`boom after ${await ws.recv()}`) })
+  served = await serve(app, { port: 0 })
+  const ws = await open(`ws://127.0.0.1:${served.port}/fails`, {})
+  const closed = new Promise((resolve) => ws.once('close', (code: number, reason: Buffer) => resolve([code, reason.toString()])))
+  for (let i = 0; i < 3 && responses[0].deref() !== undefined; i++) {
+    await new Promise((resolve) => setImmediate(resolve))
+    gc()
+  }
+  expect(responses[0].deref()).toBeUndefined()
+  ws.send('go')
+  expect(await closed).toEqual([1011, 'Handler died prematurely.'])
+  await expect.poll(() => errors).toEqual([[true, 500, 500]])
+  vi.restoreAllMocks()
+})
+
+// Waiters for the next message stand in line: the first in a field, the others (rare) behind it.
+it('hands messages to recv() calls and next() calls in the order they came, without those that timed out', async () => {
+  const app = new Roll()
+  app.route('/echo', { protocol: 'websocket' }, async (request, ws) => {
+    for await (const message of ws) await ws.send(message)
+  })
+  const client = createClient(app)
+  try {
+    const ws = await client.websocket('/echo')
+    const [first, late, third] = [ws.recv(), ws.recv({ timeout: 20 }), ws.recv()]
+    await expect(late).rejects.toBeInstanceOf(TimeoutError)
+    await ws.send('1')
+    await ws.send('2')
+    expect([await first, await third]).toEqual(['1', '2'])
+    const [gone, next] = [ws.recv({ timeout: 20 }), ws.recv()] // the first in line times out
+    await expect(gone).rejects.toBeInstanceOf(TimeoutError)
+    await ws.send('3')
+    expect(await next).toBe('3')
+    const messages = ws[Symbol.asyncIterator]()
+    const waiting = [messages.next(), messages.next(), ws.recv()]
+    for (const text of ['4', '5', '6']) await ws.send(text)
+    expect(await Promise.all(waiting)).toEqual([{ value: '4', done: false }, { value: '5', done: false }, '6'])
+    const ending = [messages.next(), ws.recv().catch((error: unknown) => error instanceof ConnectionClosed)]
+    await ws.close()
+    expect(await Promise.all(ending)).toEqual([{ value: undefined, done: true }, true])
+  } finally {
+    await client.close()
+  }
 })
 
 // `for await` walks a small iterator instead of an async generator (which kept more per idle
