@@ -18,7 +18,7 @@ interface Tail<T> { key: string; regex: RegExp; groups: number[]; route: Route<T
 // Every node has every field from the start: one object shape keeps the lookup's
 // property reads monomorphic, which the JIT makes fast.
 class Node<T> {
-  /** Static children: a list (`child`, then `next`), past 8 a Map by hash (`next`: of the same hash). */
+  /** Static children: a list in registration order (`child`, then `next`), past 8 a Map by hash (`next`: of the same hash). */
   child: Node<T> | undefined = undefined
   next: Node<T> | undefined = undefined
   wide: Map<number, Node<T>> | undefined = undefined
@@ -100,19 +100,19 @@ export class Router<T extends object> implements RouterLike<T> {
     if (child !== undefined) return child
     const list: Node<T>[] = []
     for (let other = node.child; other !== undefined; other = other.next) list.push(other)
-    if (list.length === 8) {
-      node.child = undefined
-      node.wide = new Map()
-      for (const other of list) this.#file(node, other)
+    list.push((child = new Node<T>(route.index, text)))
+    if (node.wide === undefined && list.length <= 8) {
+      for (let i = 1; i < list.length; i++) list[i - 1].next = list[i]
+      node.child = list[0]
+      return child
     }
-    return this.#file(node, new Node<T>(route.index, text))
-  }
-
-  #file(node: Node<T>, child: Node<T>): Node<T> {
-    const key = hash(child.text, 0)
-    child.next = node.wide === undefined ? node.child : node.wide.get(key)
-    if (node.wide === undefined) node.child = child
-    else node.wide.set(key, child)
+    node.child = undefined
+    node.wide ??= new Map()
+    for (const one of list) {
+      const key = hash(one.text, 0)
+      one.next = node.wide.get(key)
+      node.wide.set(key, one)
+    }
     return child
   }
 
@@ -126,14 +126,14 @@ export class Router<T extends object> implements RouterLike<T> {
   }
 
   // The state of one lookup (match is synchronous): the path, the static route equal to
-  // it if any, the best route found so far with its values, and the placeholders' values
+  // it if any, the best route found so far with its vars, and the placeholders' values
   // on the branch being visited (the first `count` of `#values`, overwritten as the
   // search goes back up).
   #path = ''
   #exact: Route<T> | undefined
   #best: Route<T> | undefined
   #bestIndex = Infinity
-  #bestValues: string[] = []
+  #vars: Vars = {}
   #values: string[] = []
 
   /** The first registered route that matches `path`, with its placeholders; `null` if none. */
@@ -149,10 +149,7 @@ export class Router<T extends object> implements RouterLike<T> {
     this.#bestIndex = Infinity
     this.#visit(this.#root, 0, 0)
     const best = this.#best as Route<T> | undefined // set by #visit
-    if (best === undefined) return null
-    // A function per route builds its vars as one object literal, of one shape.
-    best.vars ??= new Function('v', `return { ${best.names.map((name, i) => `${name}: v[${i}]`).join(', ')} }`) as (values: string[]) => Vars
-    return { payload: best.payload, vars: best.vars(this.#bestValues) }
+    return best === undefined ? null : { payload: best.payload, vars: this.#vars }
   }
 
   // `start`: where the next segment of the path starts, or -1 when none is left. Static
@@ -173,8 +170,9 @@ export class Router<T extends object> implements RouterLike<T> {
         const code = path.charCodeAt(start) || 47
         let end = start
         for (; child !== undefined; child = child.next) {
+          if (child.code !== code) continue
           end = start + child.text.length
-          if (child.code === code && (end === path.length || path.charCodeAt(end) === 47) && path.slice(start, end) === child.text) break
+          if ((end === path.length || path.charCodeAt(end) === 47) && (end === start || path.slice(start, end) === child.text)) break
         }
         if (child !== undefined && child.min < this.#bestIndex) {
           if (last) { node = child; start = end === path.length ? -1 : end + 1; continue }
@@ -223,6 +221,8 @@ export class Router<T extends object> implements RouterLike<T> {
     else if (this.#exact !== undefined) for (let i = 0; i < count; i++) if (values[i] === '') return
     this.#best = route
     this.#bestIndex = route.index
-    for (let i = 0; i < count; i++) this.#bestValues[i] = values[i]
+    // A function per route builds its vars as one object literal, of one shape.
+    route.vars ??= new Function('v', `return { ${route.names.map((name, i) => `${name}: v[${i}]`).join(', ')} }`) as (values: string[]) => Vars
+    this.#vars = route.vars(values)
   }
 }

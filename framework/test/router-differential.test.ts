@@ -72,6 +72,22 @@ describe('Router (a tree) against the linear router it replaced', () => {
     )
   })
 
+  it('answers the same on nodes of many static children and on texts that share a start', () => {
+    // Past 8 static children a node keeps them in a Map by hash: 'Aa' and 'BB' hash alike.
+    const literal = fc.constantFrom('Aa', 'BB', 'a', 'ab', 'abc', 'b', 'ba', '%41', 'é', '\0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', '')
+    const staticPath = fc.array(literal, { minLength: 1, maxLength: 3 }).map((segments) => `/${segments.join('/')}`)
+    // A static path alone is answered by one Map lookup: with placeholders after it, by the tree.
+    const below = fc.tuple(staticPath, fc.constantFrom('', '/{p0}', '/{p0:digit}/x', '/{p0}.{p1}')).map(([path, rest]) => path + rest)
+    const routes = fc.uniqueArray(fc.oneof(below, below, route), { minLength: 1, maxLength: 30 })
+    fc.assert(
+      fc.property(routes.chain((paths) => fc.tuple(fc.constant(paths), fc.array(fc.oneof(staticPath, filled(paths), filled(paths), randomPath), { maxLength: 20 }))), ([paths, lookups]) => {
+        const { check } = table(paths)
+        for (const path of lookups) check(path)
+      }),
+      { numRuns: 500, seed: 20261204 },
+    )
+  })
+
   it('refuses the same invalid regexes, with the same message', () => {
     for (const path of ['/a/{x:(}', '/{x:[}/b', '/a{x:+}']) {
       expect(() => new Router().add(path, {})).toThrow(SyntaxError)

@@ -328,6 +328,26 @@ describe('Router with shared prefixes', () => {
     expect(router.match(requests[1])?.payload).toEqual({ x: '2' })
   })
 
+  test.each<[string[], Array<[string, number | null]>]>([
+    [['/user', '/users', '/user/s'], [['/user', 0], ['/users', 1], ['/user/s', 2], ['/use', null], ['/userss', null], ['/user/', null]]],
+    [['/a/comments', '/a/comment', '/a/{id}'], [['/a/comment', 1], ['/a/comments', 0], ['/a/commentz', 2], ['/a/c', 2], ['/a/', 2]]],
+    [['/', '//', '/a//b', '/a/'], [['/', 0], ['//', 1], ['/a//b', 2], ['/a/', 3], ['/a', null], ['/a/b', null], ['///', null]]],
+    [['/\0', '/é', '/caf%C3%A9'], [['/\0', 0], ['//', null], ['/é', 1], ['/e', null], ['/caf%C3%A9', 2], ['/café', null]]],
+  ])('tells apart static segments that share a start, are empty or are not ASCII: %j', (paths, requests) => {
+    const router = routes(...paths.map((path, x): [string, Data] => [path, { x }]))
+    for (const [request, x] of requests) expect([request, router.match(request)?.payload ?? null]).toEqual([request, x === null ? null : { x }])
+  })
+
+  test('finds each of many static siblings, those whose texts hash alike included', () => {
+    // Past 8 static children, a node keeps them in a Map by hash: 'Aa' and 'BB' hash alike.
+    const names = ['Aa', 'BB', ...Array.from({ length: 12 }, (_, i) => `s${i}`), 'AaBB', 'BBAa']
+    const router = routes(...names.map((name, i): [string, Data] => [`/${name}/{id}`, { x: i }]), ['/{other}/x/y', { x: 'other' }])
+    names.forEach((name, i) => expect(router.match(`/${name}/1`)).toEqual({ payload: { x: i }, vars: { id: '1' } }))
+    expect(router.match('/Ab/1')).toBeNull()
+    expect(router.match('/BBBB/x/y')).toEqual({ payload: { x: 'other' }, vars: { other: 'BBBB' } })
+    expect(router.match('/Aa/x/y')).toEqual({ payload: { x: 'other' }, vars: { other: 'Aa' } })
+  })
+
   test('lets a placeholder registered first shadow a static path registered after it', () => {
     // autoroutes agrees: its tree keeps the '{bar}' edge before the 'baz' one (test_edge.py).
     const router = routes(['/foo/{bar}', { x: '1' }], ['/foo/baz', { x: '2' }])
