@@ -68,7 +68,7 @@ export class Router<T extends object> implements RouterLike<T> {
     if (route.payload !== payload) return Object.assign(route.payload, payload)
     // A static path that wins over every route registered before it wins for good: the
     // routes after it come later. Such paths are answered by one Map lookup.
-    if (names.length === 0 && this.#search(path)?.payload === payload) this.#final.set(path, route)
+    if (names.length === 0 && this.match(path)?.payload === payload) this.#final.set(path, route)
     return payload
   }
 
@@ -139,10 +139,7 @@ export class Router<T extends object> implements RouterLike<T> {
   /** The first registered route that matches `path`, with its placeholders; `null` if none. */
   match(path: string): { payload: T; vars: Vars } | null {
     const final = this.#final.get(path)
-    return final !== undefined ? { payload: final.payload, vars: {} } : this.#search(path)
-  }
-
-  #search(path: string): { payload: T; vars: Vars } | null {
+    if (final !== undefined) return { payload: final.payload, vars: {} }
     this.#path = path
     this.#exact = undefined
     this.#best = undefined
