@@ -156,19 +156,13 @@ export class Roll extends Map<string, unknown> {
   }
 
   /** True when `name` has listeners: lets the hot path skip a hook nobody listens to. */
-  #listens(name: string): boolean {
-    return this.#listeners[name] !== undefined
-  }
+  #listens(name: string): boolean { return this.#listeners[name] !== undefined }
 
   /** Fires `startup`; servers and the test client call it. */
-  async startup(): Promise<void> {
-    await this.hook('startup')
-  }
+  async startup(): Promise<void> { await this.hook('startup') }
 
   /** Fires `shutdown`; servers and the test client call it. */
-  async shutdown(): Promise<void> {
-    await this.hook('shutdown')
-  }
+  async shutdown(): Promise<void> { await this.hook('shutdown') }
 
   /**
    * The front of the lifecycle, shared by HTTP requests and websocket upgrades: routes the
@@ -181,57 +175,62 @@ export class Roll extends Map<string, unknown> {
 
   /** The end of the lifecycle, shared with refused websocket upgrades: fires `response`; a listener's error becomes the response. */
   async respond(request: Request, response: Response): Promise<void> {
-    try {
-      await this.hook('response', request, response)
-    } catch (error) {
-      await this.onError(request, response, error)
-    }
+    await this.hook('response', request, response).catch((error: unknown) => this.onError(request, response, error))
   }
 
-  /** Runs one request through the lifecycle; errors become the response, never a rejection. */
-  async dispatch(request: Request, response: Response): Promise<void> {
+  /** Runs one request through the lifecycle; errors become the response, never a rejection. A promise only if a step had to wait. */
+  dispatch(request: Request, response: Response): void | Promise<void> {
+    let running: unknown
     try {
-      const answered = this.routeRequest(request, response)
-      if (answered === false || !(await answered)) {
-        const refused = refusal(request, response)
-        if (refused !== undefined) await this.onError(request, response, refused)
-        else {
-          const payload = request.route.payload!
-          if (!payload.lazyBody) {
-            const loading = request.loadBody()
-            if (loading !== LOADED) await loading
-          }
-          if (!(this.#listens('request') && (await this.hook('request', request, response)))) {
-            const handler = payload[request.method] as Handler // called as a function, not a method of payload
-            const result = handler(request, response, request.route.vars)
-            if (isPromise(result)) await result
-          }
-        }
-      }
+      running = this.#handle(request, response)
     } catch (error) {
-      await this.onError(request, response, error)
+      running = this.#fail(request, response, error)
     }
+    if (isPromise(running)) return this.#finish(request, response, running)
+    if (this.#listens('response')) return this.respond(request, response)
+  }
+
+  async #finish(request: Request, response: Response, running: Promise<unknown>): Promise<void> {
+    await running.catch((error: unknown) => this.onError(request, response, error))
     if (this.#listens('response')) await this.respond(request, response)
+  }
+
+  // Routing, `headers`, the body, `request` and the handler, each awaited only if it must be.
+  #handle(request: Request, response: Response): unknown {
+    const answered = this.routeRequest(request, response)
+    if (answered === false) return this.#handleRoute(request, response)
+    return Promise.resolve(answered).then((done) => done || this.#handleRoute(request, response))
+  }
+
+  #handleRoute(request: Request, response: Response): unknown {
+    const refused = refusal(request, response)
+    if (refused !== undefined) return this.#fail(request, response, refused)
+    const loading = request.route.payload!.lazyBody ? LOADED : request.loadBody()
+    if (loading === LOADED && !this.#listens('request')) return this.#callHandler(request, response)
+    return loading.then(async () => (this.#listens('request') && (await this.hook('request', request, response))) || this.#callHandler(request, response))
+  }
+
+  #callHandler(request: Request, response: Response): unknown {
+    const handler = request.route.payload![request.method] as Handler // called as a function, not a method of payload
+    return handler(request, response, request.route.vars)
   }
 
   /**
    * Turns an error into the response (its status and message, as text/plain; an
    * unexpected error is a logged 500) and fires `error`, as Roll's `on_error` does.
    */
-  async onError(request: Request, response: Response, error: unknown): Promise<void> {
-    if (!(error instanceof HttpError)) {
-      error = new HttpError(500, undefined, { cause: error })
-      logUnexpected(request, error as HttpError)
-    }
-    const httpError = error as HttpError
+  async onError(request: Request, response: Response, error: unknown): Promise<void> { await this.#fail(request, response, error) }
+
+  // onError, which waits only for `error` listeners.
+  #fail(request: Request, response: Response, error: unknown): void | Promise<void> {
+    const httpError = error instanceof HttpError ? error : new HttpError(500, undefined, { cause: error })
+    if (httpError !== error) logUnexpected(request, httpError)
     sendText(response, httpError.status, httpError.message)
     if (!this.#listens('error')) return
-    try {
-      await this.hook('error', request, response, httpError)
-    } catch (listenerError) {
+    return this.hook('error', request, response, httpError).then(undefined, (listenerError: unknown) => {
       sendText(response, 500, 'Internal Server Error')
       logUnexpected(request, new HttpError(500, undefined, { cause: listenerError }))
-    }
+    })
   }
 }
 

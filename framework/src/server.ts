@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net'
 import type { Roll } from './app.js'
 import { statusPhrase } from './errors.js'
-import { hasBody, type RequestSource } from './request.js'
+import { hasBody, type Request, type RequestSource } from './request.js'
+import type { Response } from './response.js'
 import { attachWebSockets } from './websocket.js'
 import { answerPlainError, TEXT, writeResponse, type ResponseSink } from './wire.js'
 
@@ -18,16 +19,18 @@ function isDrained(source: RequestSource & { complete?: boolean }): boolean {
  * `isClosing` tells it to ask clients to close their connections.
  */
 export function createRequestListener(app: Roll, isClosing: () => boolean = () => false) {
-  return async (source: RequestSource, sink: ResponseSink): Promise<void> => {
-    const request = new app.Request(app, source)
-    const response = new app.Response(app, request)
+  const write = (request: Request, response: Response, source: RequestSource, sink: ResponseSink): void | Promise<void> => {
     try {
-      await app.dispatch(request, response)
-      const streaming = writeResponse(response, sink, isClosing() || !isDrained(source))
-      if (streaming !== undefined) await streaming
+      return writeResponse(response, sink, isClosing() || !isDrained(source))?.catch((error) => answerPlainError(request, sink, error))
     } catch (error) {
       answerPlainError(request, sink, error)
     }
+  }
+  return (source: RequestSource, sink: ResponseSink): void | Promise<void> => {
+    const request = new app.Request(app, source)
+    const response = new app.Response(app, request)
+    const dispatched = app.dispatch(request, response)
+    return dispatched === undefined ? write(request, response, source, sink) : dispatched.then(() => write(request, response, source, sink))
   }
 }
 
@@ -106,10 +109,14 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
   let closing = false
   let inFlight = 0
   let idle: (() => void) | undefined
-  const settled = () => {
-    if (--inFlight === 0) idle?.()
-  }
+  const settled = () => { if (--inFlight === 0) idle?.() }
   const listener = createRequestListener(app, () => closing)
+  // A body the socket has not taken in yet: closeAllConnections would cut it, so the
+  // request stays in flight until it is out.
+  const responded = (res: ServerResponse) => {
+    if (!res.closed && (res.socket?.writableLength ?? 0) > 0) res.once('close', settled)
+    else settled()
+  }
   // Node checks the timeouts on an interval (30 s by default): check every second.
   const server = createServer({ connectionsCheckingInterval: 1000, headersTimeout, requestTimeout, keepAliveTimeout })
   attachWebSockets(app, server)
@@ -120,12 +127,9 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
       return
     }
     inFlight++
-    void listener(req, res).then(() => {
-      // A body the socket has not taken in yet: closeAllConnections would cut it, so the
-      // request stays in flight until it is out.
-      if (!res.closed && (res.socket?.writableLength ?? 0) > 0) res.once('close', settled)
-      else settled()
-    })
+    const answered = listener(req, res)
+    if (answered === undefined) return responded(res)
+    void answered.then(() => responded(res))
   })
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') return void socket.destroy()

@@ -1,0 +1,78 @@
+// When the lifecycle waits: a request whose steps are all synchronous (no body, no
+// listener before the handler, a synchronous handler) is answered before the listener
+// returns, with no promise; any step that has to wait makes it asynchronous, in order.
+import { createRequestListener, HttpError, Roll, type RequestSource, type ResponseSink } from '@roll/framework'
+import { describe, expect, test } from 'vitest'
+
+function sink() {
+  const written: { status?: number, body?: string } = {}
+  const target: ResponseSink = {
+    writeHead(status) { written.status = status },
+    write: () => true,
+    end(chunk) { written.body = chunk === undefined ? '' : String(chunk) },
+    destroy() {},
+    destroyed: false,
+    once() {},
+    off() {},
+  }
+  return { target, written }
+}
+const source = (url: string, headers: RequestSource['headers'] = {}, body = ''): RequestSource => ({
+  method: body ? 'POST' : 'GET', url, headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
+  async *[Symbol.asyncIterator]() { if (body) yield Buffer.from(body) },
+})
+
+describe('the request listener', () => {
+  test('answers a synchronous request before it returns, without a promise', () => {
+    const app = new Roll()
+    app.route('/hello/{name}', (request, response, { name }) => { response.body = `Hello ${name}` })
+    const { target, written } = sink()
+    expect(createRequestListener(app)(source('/hello/you'), target)).toBeUndefined()
+    expect(written).toEqual({ status: 200, body: 'Hello you' })
+  })
+
+  test('answers a synchronous error at once too: a thrown HttpError, an unknown path, an unexpected error', () => {
+    const app = new Roll()
+    app.route('/teapot', () => { throw new HttpError(418, 'Short and stout') })
+    for (const [path, status, body] of [['/teapot', 418, 'Short and stout'], ['/nowhere', 404, '/nowhere']] as const) {
+      const { target, written } = sink()
+      createRequestListener(app)(source(path), target)
+      expect(written).toEqual({ status, body })
+    }
+  })
+
+  test.each([
+    ['an async handler', (app: Roll) => app.route('/x', async (request, response) => { response.body = 'done' })],
+    ['a headers listener', (app: Roll) => { app.route('/x', (request, response) => { response.body = 'done' }); app.listen('headers', () => undefined) }],
+    ['a request listener', (app: Roll) => { app.route('/x', (request, response) => { response.body = 'done' }); app.listen('request', () => undefined) }],
+    ['a response listener', (app: Roll) => { app.route('/x', (request, response) => { response.body = 'gone' }); app.listen('response', (request, response) => { response.body = 'done' }) }],
+  ])('waits, and answers once done, with %s', async (_what, setUp) => {
+    const app = new Roll()
+    setUp(app)
+    const { target, written } = sink()
+    const answered = createRequestListener(app)(source('/x'), target)
+    expect(answered).toBeInstanceOf(Promise)
+    await answered
+    expect(written).toEqual({ status: 200, body: 'done' })
+  })
+
+  test('waits for a body before the handler', async () => {
+    const app = new Roll()
+    app.route('/echo', { methods: ['POST'] }, (request, response) => { response.body = request.body })
+    const { target, written } = sink()
+    const answered = createRequestListener(app)(source('/echo', {}, 'sent'), target)
+    expect(written).toEqual({})
+    await answered
+    expect(written).toEqual({ status: 200, body: 'sent' })
+  })
+
+  test('turns an async rejection into the response, after the error listener', async () => {
+    const app = new Roll()
+    const seen: number[] = []
+    app.route('/x', async () => { throw new HttpError(409, 'Taken') })
+    app.listen('error', (request, response, error) => { seen.push(error.status) })
+    const { target, written } = sink()
+    await createRequestListener(app)(source('/x'), target)
+    expect([seen, written]).toEqual([[409], { status: 409, body: 'Taken' }])
+  })
+})
