@@ -31,10 +31,7 @@ export function partsRegex(path: string, parts: PathPart[]): { regex: RegExp; gr
 }
 
 const isDigits = (text: string) => {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 48 || code > 57) return false
-  }
+  for (let i = 0, code; i < text.length; i++) if ((code = text.charCodeAt(i)) < 48 || code > 57) return false
   return text.length > 0
 }
 const ALNUM = /^[\p{L}\p{N}]+$/u

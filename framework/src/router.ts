@@ -18,10 +18,10 @@ interface Tail<T> { key: string; regex: RegExp; groups: number[]; route: Route<T
 // Every node has every field from the start: one object shape keeps the lookup's
 // property reads monomorphic, which the JIT makes fast.
 class Node<T> {
-  /** Static children: a list in registration order (`child`, then `next`), past 8 a Map by hash (`next`: of the same hash). */
+  /** Static children: a list in registration order (`child`, then `next`), past 8 a table by hash (`next`: in the same slot). */
   child: Node<T> | undefined = undefined
   next: Node<T> | undefined = undefined
-  wide: Map<number, Node<T>> | undefined = undefined
+  wide: (Node<T> | undefined)[] | undefined = undefined
   patterns: { key: string; pattern: SegmentPattern; node: Node<T> }[] | undefined = undefined
   tails: Tail<T>[] | undefined = undefined
   route: Route<T> | undefined = undefined
@@ -32,7 +32,7 @@ class Node<T> {
   constructor(public min: number, public text = '', public code = text.charCodeAt(0) || 47) {}
 }
 
-/** A hash of the segment of `text` at `start`, for the Map of a node's many static children. */
+/** A hash of the segment of `text` at `start`, for the table of a node's many static children. */
 function hash(text: string, start: number): number {
   let hash = 0
   for (let i = start, code; i < text.length && (code = text.charCodeAt(i)) !== 47; i++) hash = (hash * 31 + code) & 0xfffffff
@@ -95,23 +95,25 @@ export class Router<T extends object> implements RouterLike<T> {
   }
 
   #staticChild(node: Node<T>, text: string, route: Route<T>): Node<T> {
-    let child = node.wide?.get(hash(text, 0)) ?? node.child
+    let child = node.wide === undefined ? node.child : node.wide[hash(text, 0) & (node.wide.length - 1)]
     while (child !== undefined && child.text !== text) child = child.next
     if (child !== undefined) return child
     const list: Node<T>[] = []
-    for (let other = node.child; other !== undefined; other = other.next) list.push(other)
+    for (const first of node.wide ?? [node.child]) for (let other = first; other !== undefined; other = other.next) list.push(other)
     list.push((child = new Node<T>(route.index, text)))
-    if (node.wide === undefined && list.length <= 8) {
+    if (list.length <= 8) {
       for (let i = 1; i < list.length; i++) list[i - 1].next = list[i]
       node.child = list[0]
       return child
     }
+    // A table of at least twice as many slots as children, rebuilt when it doubles.
+    const grow = node.wide === undefined || list.length * 2 > node.wide.length
+    const wide = (node.wide = grow ? Array.from({ length: 2 ** Math.ceil(Math.log2(list.length * 2)) }, () => undefined) : node.wide!)
     node.child = undefined
-    node.wide ??= new Map()
-    for (const one of list) {
-      const key = hash(one.text, 0)
-      one.next = node.wide.get(key)
-      node.wide.set(key, one)
+    for (const one of grow ? list : [child]) {
+      const at = hash(one.text, 0) & (wide.length - 1)
+      one.next = wide[at]
+      wide[at] = one
     }
     return child
   }
@@ -162,7 +164,7 @@ export class Router<T extends object> implements RouterLike<T> {
       }
       const { patterns, tails } = node
       const last = patterns === undefined && tails === undefined
-      let child = node.wide === undefined ? node.child : node.wide.get(hash(path, start))
+      let child = node.wide === undefined ? node.child : node.wide[hash(path, start) & (node.wide.length - 1)]
       if (child !== undefined) {
         const code = path.charCodeAt(start) || 47
         let end = start

@@ -73,7 +73,7 @@ describe('Router (a tree) against the linear router it replaced', () => {
   })
 
   it('answers the same on nodes of many static children and on texts that share a start', () => {
-    // Past 8 static children a node keeps them in a Map by hash: 'Aa' and 'BB' hash alike.
+    // Past 8 static children a node keeps them in a table by hash: 'Aa' and 'BB' hash alike.
     const literal = fc.constantFrom('Aa', 'BB', 'a', 'ab', 'abc', 'b', 'ba', '%41', 'é', '\0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', '')
     const staticPath = fc.array(literal, { minLength: 1, maxLength: 3 }).map((segments) => `/${segments.join('/')}`)
     // A static path alone is answered by one Map lookup: with placeholders after it, by the tree.
