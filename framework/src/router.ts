@@ -106,7 +106,7 @@ export class Router<T extends object> implements RouterLike<T> {
       node.child = list[0]
       return child
     }
-    // A table of at least twice as many slots as children, rebuilt when it doubles.
+    // A table of at least twice as many slots as children, rebuilt twice as large when they outgrow it.
     const grow = node.wide === undefined || list.length * 2 > node.wide.length
     const wide = (node.wide = grow ? Array.from({ length: 2 ** Math.ceil(Math.log2(list.length * 2)) }, () => undefined) : node.wide!)
     node.child = undefined
@@ -220,7 +220,7 @@ export class Router<T extends object> implements RouterLike<T> {
     else if (this.#exact !== undefined) for (let i = 0; i < count; i++) if (values[i] === '') return
     this.#best = route
     this.#bestIndex = route.index
-    // A function per route builds its vars as one object literal, of one shape.
+    // A function per route builds its vars as one object literal, of one shape (names are identifiers).
     route.vars ??= new Function('v', `return { ${route.names.map((name, i) => `${name}: v[${i}]`).join(', ')} }`) as (values: string[]) => Vars
     this.#vars = route.vars(values)
   }
