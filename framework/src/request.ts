@@ -1,6 +1,7 @@
 // The request a handler receives: method, path, headers, query, cookies and a body
 // that is read before the handler runs, or lazily on `lazyBody` routes.
 import { parseCookie } from 'cookie'
+import type { Readable } from 'node:stream'
 import type { Roll } from './app.js'
 import { HttpError } from './errors.js'
 import type { Files, Form, Query } from './multidict.js'
@@ -40,6 +41,24 @@ function decodePath(raw: string): string {
 
 // The client went away mid-body: no one is left to answer, and it is not the app's fault.
 const clientLeft = (cause: unknown) => new HttpError(400, 'The client closed the connection before the whole body arrived', { cause })
+
+const isStream = (source: RequestSource): source is RequestSource & Readable => typeof (source as unknown as Partial<Readable>).on === 'function'
+
+// Node's stream events rather than its async iterator, which costs a few µs a request. A
+// `take` that throws (413) stops the reading and leaves the rest unread, so the answer can
+// still go out (with Connection: close).
+function readStream(stream: Readable, take: (chunk: Uint8Array) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Uint8Array) => { try { take(chunk) } catch (error) { stream.pause(); done(error) } }
+    const onClose = () => done(new Error('The connection closed before the end of the body'))
+    const done = (error?: unknown) => {
+      stream.off('data', onData).off('end', done).off('error', done).off('close', onClose)
+      if (error === undefined) resolve()
+      else reject(error)
+    }
+    stream.on('data', onData).on('end', done).on('error', done).on('close', onClose)
+  })
+}
 
 /** `application/x-www-form-urlencoded`, strict as Python's `parse_qs(strict_parsing=True)`: every pair needs a `=`. */
 function parseUrlencoded(text: string, form: Form): Form {
@@ -131,9 +150,8 @@ export class Request extends Map<string, unknown> {
   /** The query string as a `Query` multidict (blank values kept). */
   get query(): Query {
     if (this.#query === undefined) {
-      const query = new this.app.Query()
-      for (const [key, value] of new URLSearchParams(this.queryString)) query.add(key, value)
-      this.#query = query
+      this.#query = new this.app.Query()
+      for (const [key, value] of new URLSearchParams(this.queryString)) this.#query.add(key, value)
     }
     return this.#query
   }
@@ -230,12 +248,14 @@ export class Request extends Map<string, unknown> {
     if (Number(this.#source.headers['content-length']) > limit) throw tooLarge()
     const chunks: Uint8Array[] = []
     let size = 0
+    const take = (chunk: Uint8Array) => {
+      size += chunk.length
+      if (size > limit) throw tooLarge()
+      chunks.push(chunk)
+    }
     try {
-      for await (const chunk of this.#source) {
-        size += chunk.length
-        if (size > limit) throw tooLarge()
-        chunks.push(chunk)
-      }
+      if (isStream(this.#source)) await readStream(this.#source, take)
+      else for await (const chunk of this.#source) take(chunk)
     } catch (error) {
       throw error instanceof HttpError ? error : clientLeft(error)
     }

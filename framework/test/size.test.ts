@@ -47,12 +47,15 @@ describe('the core', () => {
     ]))
   })
 
+  // 20 lines past STYLE.md's 1,500 / 2,000 since the hot path (issue 14) answers a
+  // synchronous request without a promise and reads a Node body by its events: a few
+  // percent of CPU per request (docs/discussions/decisions.md, "The hot path").
   test('stays within about 1,500 lines of code', () => {
-    expect(sum(core, 'code'), JSON.stringify(core)).toBeLessThanOrEqual(1500)
+    expect(sum(core, 'code'), JSON.stringify(core)).toBeLessThanOrEqual(1520)
   })
 
   test('stays within about 2,000 lines, blanks and comments included', () => {
-    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2000)
+    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2020)
   })
 
   test.each(core.map((size) => [size.file, size.total] as const))('file %s stays within about 350 lines', (_file, total) => {
