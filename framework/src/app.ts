@@ -1,7 +1,7 @@
 // Roll, the app: it registers routes and event listeners, and runs each request
 // through its lifecycle (headers → routing → body → request → handler → response).
 import { Cookies } from './cookies.js'
-import { HttpError } from './errors.js'
+import { HttpError, statusPhrase } from './errors.js'
 import { Files, Form, Query } from './multidict.js'
 import { LOADED, Request } from './request.js'
 import { Response } from './response.js'
@@ -204,7 +204,9 @@ export class Roll extends Map<string, unknown> {
 
   #handleRoute(request: Request, response: Response): unknown {
     const refused = refusal(request, response)
-    if (refused !== undefined) return this.#fail(request, response, refused)
+    // An answer, not a failure: an HttpError (which costs more than the rest) only for `error` listeners.
+    if (refused !== undefined && !this.#listens('error')) return sendText(response, refused[0], refused[1] ?? statusPhrase(refused[0])!)
+    if (refused !== undefined) return this.#fail(request, response, HttpError.answer(...refused))
     const loading = request.route.payload!.lazyBody ? LOADED : request.loadBody()
     if (loading === LOADED && !this.#listens('request')) return this.#callHandler(request, response)
     return loading.then(async () => (this.#listens('request') && (await this.hook('request', request, response))) || this.#callHandler(request, response))
@@ -236,16 +238,16 @@ export class Roll extends Map<string, unknown> {
 
 // Why the route cannot answer: 404 (no route), 426 (a websocket route, RFC 9110 §15.5.22
 // names the protocol), 405 (no handler for the method); undefined when it can.
-function refusal(request: Request, response: Response): HttpError | undefined {
+function refusal(request: Request, response: Response): [status: number, message?: string] | undefined {
   const payload = request.route.payload
-  if (payload === null) return HttpError.answer(404, request.path)
+  if (payload === null) return [404, request.path]
   if (payload.protocol !== 'http') {
     response.headers['Upgrade'] = payload.protocol
-    return HttpError.answer(426)
+    return [426]
   }
   if (typeof payload[request.method] === 'function' && METHODS.has(request.method)) return undefined
   response.headers['Allow'] = HTTP_METHODS.filter((method) => typeof payload[method] === 'function').join(', ')
-  return HttpError.answer(405)
+  return [405]
 }
 
 // An error message may echo client input (a 404 echoes the path): a Content-Type the
