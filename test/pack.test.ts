@@ -122,6 +122,7 @@ test('@roll/cli ships these files', () => {
       "dist/index.*",
       "dist/log.*",
       "dist/main.*",
+      "dist/roll.bundle.mjs",
       "dist/scaffold.*",
       "dist/server/bootstrap.*",
       "dist/server/start-protocol.*",

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // roll dev's first worker boots Node while the CLI loads (see src/dev/standby.ts).
+import { statSync } from 'node:fs'
+
 const [command, ...rest] = process.argv.slice(2)
 let standby
 if (command === 'dev' && !rest.some((arg) => /^(-h|--help|-v|--version)$/.test(arg))) {
@@ -10,7 +12,9 @@ if (command === 'dev' && !rest.some((arg) => /^(-h|--help|-v|--version)$/.test(a
     // roll dev forks its worker itself, and reports what went wrong.
   }
 }
-const { main } = await import('../dist/main.js')
+// The CLI in one file (scripts/bundle.mjs), unless a `tsc -b` since has left it stale.
+const built = (file) => statSync(new URL(file, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? 0
+const { main } = await import(built('../dist/roll.bundle.mjs') >= built('../tsconfig.tsbuildinfo') ? '../dist/roll.bundle.mjs' : '../dist/main.js')
 
 process.exitCode = await main(process.argv.slice(2))
 // A roll dev that stopped before taking its first worker (a bad option) lets it go.
