@@ -86,6 +86,7 @@ test('@roll/framework ships these files', () => {
       "dist/testing-websocket.*",
       "dist/testing.*",
       "dist/types.*",
+      "dist/websocket-connection.*",
       "dist/websocket.*",
       "dist/wire.*",
       "package.json",
