@@ -1,5 +1,5 @@
 // Parses a multipart/form-data body into Form and Files, streaming it through busboy.
-import busboy from 'busboy'
+import type busboy from 'busboy'
 import { HttpError } from './errors.js'
 import type { Files, Form, UploadedFile } from './multidict.js'
 
@@ -20,7 +20,8 @@ function endsWell(body: Buffer, contentType: string): boolean {
 }
 
 /** Fills `form` and `files` from `body`; a malformed body is a 400 "Unparsable multipart body". */
-export function parseMultipart(body: Buffer, contentType: string, form: Form, files: Files): Promise<void> {
+export async function parseMultipart(body: Buffer, contentType: string, form: Form, files: Files): Promise<void> {
+  const { default: busboy } = await import('busboy') // at the first multipart body: an app starts without it
   return new Promise((resolve, reject) => {
     const fail = (cause: unknown) => reject(new HttpError(400, 'Unparsable multipart body', { cause }))
     let parser: busboy.Busboy
