@@ -104,13 +104,18 @@ it('keeps no Response once the upgrade is done: an error the handler throws gets
   vi.restoreAllMocks()
 })
 
-// Waiters for the next message stand in line: the first in a field, the others (rare) behind it.
-it('hands messages to recv() calls and next() calls in the order they came, without those that timed out', async () => {
+/** An in-process client of an app that echoes every websocket message. */
+function echoClient() {
   const app = new Roll()
   app.route('/echo', { protocol: 'websocket' }, async (request, ws) => {
     for await (const message of ws) await ws.send(message)
   })
-  const client = createClient(app)
+  return createClient(app)
+}
+
+// Waiters for the next message stand in line: the first in a field, the others (rare) behind it.
+it('hands messages to recv() calls and next() calls in the order they came, without those that timed out', async () => {
+  const client = echoClient()
   try {
     const ws = await client.websocket('/echo')
     const [first, late, third] = [ws.recv(), ws.recv({ timeout: 20 }), ws.recv()]
@@ -137,11 +142,7 @@ it('hands messages to recv() calls and next() calls in the order they came, with
 // `for await` walks a small iterator instead of an async generator (which kept more per idle
 // connection): it behaves as the generator did.
 it('iterates messages as an async generator would: return, throw, and the end at close', async () => {
-  const app = new Roll()
-  app.route('/echo', { protocol: 'websocket' }, async (request, ws) => {
-    for await (const message of ws) await ws.send(message)
-  })
-  const client = createClient(app)
+  const client = echoClient()
   try {
     const ws = await client.websocket('/echo')
     await ws.send('a')
