@@ -28,7 +28,7 @@ const { outputFiles } = await build({
   plugins: [standby],
   // The CommonJS dependencies call require() for Node's built-ins.
   banner: { js: "import { createRequire as __rollCreateRequire } from 'node:module'; const require = __rollCreateRequire(import.meta.url);" },
-  legalComments: 'none',
+  legalComments: 'eof', // the bundled packages' license notices stay with their code
   logLevel: 'warning',
 })
 const contents = outputFiles[0].contents
