@@ -175,7 +175,7 @@ export class Roll extends Map<string, unknown> {
 
   /** The end of the lifecycle, shared with refused websocket upgrades: fires `response`; a listener's error becomes the response. */
   async respond(request: Request, response: Response): Promise<void> {
-    await this.hook('response', request, response).catch((error: unknown) => this.onError(request, response, error))
+    await this.hook('response', request, response).catch((error: unknown) => this.#fail(request, response, error))
   }
 
   /** Runs one request through the lifecycle; errors become the response, never a rejection. A promise only if a step had to wait. */
@@ -191,7 +191,7 @@ export class Roll extends Map<string, unknown> {
   }
 
   async #finish(request: Request, response: Response, running: Promise<unknown>): Promise<void> {
-    await running.catch((error: unknown) => this.onError(request, response, error))
+    await running.catch((error: unknown) => this.#fail(request, response, error))
     if (this.#listens('response')) await this.respond(request, response)
   }
 
@@ -204,9 +204,8 @@ export class Roll extends Map<string, unknown> {
 
   #handleRoute(request: Request, response: Response): unknown {
     const refused = refusal(request, response)
-    // An answer, not a failure: an HttpError (which costs more than the rest) only for `error` listeners.
-    if (refused !== undefined && !this.#listens('error')) return sendText(response, refused[0], refused[1] ?? statusPhrase(refused[0])!)
-    if (refused !== undefined) return this.#fail(request, response, HttpError.answer(...refused))
+    // An answer, not a failure: its HttpError (which costs more than the rest) only for `error` listeners.
+    if (refused !== undefined) return this.#listens('error') ? this.#fail(request, response, HttpError.answer(...refused)) : sendText(response, refused[0], refused[1] ?? statusPhrase(refused[0])!)
     const loading = request.route.payload!.lazyBody ? LOADED : request.loadBody()
     if (loading === LOADED && !this.#listens('request')) return this.#callHandler(request, response)
     return loading.then(async () => (this.#listens('request') && (await this.hook('request', request, response))) || this.#callHandler(request, response))

@@ -48,13 +48,15 @@ const isStream = (source: RequestSource): source is RequestSource & Readable => 
 // `take` that throws (413) stops the reading and leaves the rest unread, so the answer can
 // still go out (with Connection: close).
 function readStream(stream: Readable, take: (chunk: Uint8Array) => void): Promise<void> {
+  const cut = () => new Error('The connection closed before the end of the body')
+  if (stream.readableEnded) return Promise.resolve() // streamed to its end already, on a lazyBody route
+  if (stream.destroyed) return Promise.reject(cut())
   return new Promise((resolve, reject) => {
     const onData = (chunk: Uint8Array) => { try { take(chunk) } catch (error) { stream.pause(); done(error) } }
-    const onClose = () => done(new Error('The connection closed before the end of the body'))
+    const onClose = () => done(cut())
     const done = (error?: unknown) => {
       stream.off('data', onData).off('end', done).off('error', done).off('close', onClose)
-      if (error === undefined) resolve()
-      else reject(error)
+      return error === undefined ? resolve() : reject(error)
     }
     stream.on('data', onData).on('end', done).on('error', done).on('close', onClose)
   })

@@ -111,8 +111,7 @@ export async function serve(app: Roll, options: ServeOptions = {}): Promise<Serv
   let idle: (() => void) | undefined
   const settled = () => { if (--inFlight === 0) idle?.() }
   const listener = createRequestListener(app, () => closing)
-  // A body the socket has not taken in yet: closeAllConnections would cut it, so the
-  // request stays in flight until it is out.
+  // A body the socket has not taken in yet would be cut by closeAllConnections: in flight until it is out.
   const responded = (res: ServerResponse) => {
     if (!res.closed && (res.socket?.writableLength ?? 0) > 0) res.once('close', settled)
     else settled()

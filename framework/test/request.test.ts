@@ -575,6 +575,18 @@ describe('lazy bodies', () => {
     expect((await createClient(app).post('/test', { body: Buffer.alloc(100) })).text).toBe('100')
   })
 
+  test('read an empty rest after streaming the whole body from a live client', async () => {
+    const app = new Roll()
+    app.route('/test', { methods: ['POST'], lazyBody: true }, async (request, response) => {
+      let size = 0
+      for await (const chunk of request) size += chunk.length
+      response.json = { size, rest: (await request.read()).length }
+    })
+    const live = await createLiveClient(app)
+    clients.push(live)
+    expect((await live.post('/test', { body: 'hello' })).json).toEqual({ size: 5, rest: 0 })
+  })
+
   test('make for await throw when the client disconnects mid-body', async () => {
     const app = new Roll()
     const outcome = new Promise<string>((resolve) => {
