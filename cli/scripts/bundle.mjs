@@ -10,11 +10,29 @@
 //   node scripts/bundle.mjs
 import { build } from 'esbuild'
 import { readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const dist = fileURLToPath(new URL('../dist/', import.meta.url))
+const cli = fileURLToPath(new URL('../', import.meta.url))
+const dist = `${cli}dist/`
 const outfile = `${dist}roll.bundle.mjs`
 const standby = { name: 'standby', setup: (b) => b.onResolve({ filter: /\/standby\.js$/ }, () => ({ path: './dev/standby.js', external: true })) }
+// string-width makes an Intl.Segmenter and Unicode-property regexes as it loads: about 25 ms
+// of every start, for --help and yargs' messages only. Each copy (yargs, cliui and wrap-ansi
+// have their own) is imported as a function that require()s it at its first call, and a
+// require()d module, esbuild evaluates then. The path named is relative: it is printed in the bundle.
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, ({ kind, resolveDir }) =>
+      kind === 'require-call' ? undefined : { path: relative(cli, resolveDir), namespace: 'lazy-string-width' })
+    b.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, ({ path }) => ({
+      contents: "export default (text, options) => require('string-width').default(text, options)",
+      resolveDir: resolve(cli, path),
+      loader: 'js',
+    }))
+  },
+}
 
 const { outputFiles } = await build({
   entryPoints: [`${dist}main.js`],
@@ -25,7 +43,7 @@ const { outputFiles } = await build({
   format: 'esm',
   target: 'node20',
   external: ['esbuild', 'prompts', '@roll/framework', '@roll/framework/*'],
-  plugins: [standby],
+  plugins: [standby, lazyStringWidth],
   // The CommonJS dependencies call require() for Node's built-ins.
   banner: { js: "import { createRequire as __rollCreateRequire } from 'node:module'; const require = __rollCreateRequire(import.meta.url);" },
   legalComments: 'eof', // the bundled packages' license notices stay with their code

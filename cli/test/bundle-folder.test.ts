@@ -69,17 +69,15 @@ describe('removeDeadFolders', () => {
 })
 
 describe('createBundleFolder', () => {
-  it('makes node_modules/.roll/dev-<pid> with the framework module and an empty preload', () => {
+  it('makes node_modules/.roll/dev-<pid> with an empty preload', () => {
     const root = tempDir('roll-folder-')
     const exitListeners = process.listenerCount('exit')
     const folder = createBundleFolder(root)
     try {
       expect(folder.path).toBe(path.join(root, 'node_modules', '.roll', `dev-${process.pid}`))
-      expect(folder.framework).toBe(path.join(folder.path, 'framework.mjs'))
       expect(folder.preload).toBe(path.join(folder.path, 'preload.mjs'))
-      expect(readFileSync(folder.framework, 'utf8')).toBe("export { serve } from '@roll/framework'\n")
       expect(readFileSync(folder.preload, 'utf8')).toBe('')
-      expect(readdirSync(folder.path).sort()).toEqual(['framework.mjs', 'preload.mjs'])
+      expect(readdirSync(folder.path).sort()).toEqual(['preload.mjs'])
       expect(process.listenerCount('exit')).toBe(exitListeners + 1)
     } finally {
       folder.remove()
@@ -116,15 +114,15 @@ describe('createBundleFolder', () => {
       expect(first).toBe(path.join(folder.path, 'app-1.mjs'))
       expect(readFileSync(first, 'utf8')).toBe('export const v = 1\n')
       folder.writeBundle(2, new TextEncoder().encode('2'))
-      expect(readdirSync(folder.path).sort()).toEqual(['app-1.mjs', 'app-2.mjs', 'framework.mjs', 'preload.mjs'])
+      expect(readdirSync(folder.path).sort()).toEqual(['app-1.mjs', 'app-2.mjs', 'preload.mjs'])
       const third = folder.writeBundle(3, new TextEncoder().encode('3'))
-      expect(readdirSync(folder.path).sort()).toEqual(['app-2.mjs', 'app-3.mjs', 'framework.mjs', 'preload.mjs'])
+      expect(readdirSync(folder.path).sort()).toEqual(['app-2.mjs', 'app-3.mjs', 'preload.mjs'])
       expect(readFileSync(third, 'utf8')).toBe('3')
       // A jump removes every bundle older than the one before.
       writeFileSync(path.join(folder.path, 'app-3.mjs.map'), '')
       writeFileSync(path.join(folder.path, 'xapp-1.mjs'), '')
       folder.writeBundle(10, new TextEncoder().encode('10'))
-      expect(readdirSync(folder.path).sort()).toEqual(['app-10.mjs', 'app-3.mjs.map', 'framework.mjs', 'preload.mjs', 'xapp-1.mjs'])
+      expect(readdirSync(folder.path).sort()).toEqual(['app-10.mjs', 'app-3.mjs.map', 'preload.mjs', 'xapp-1.mjs'])
       folder.writeBundle(11, new TextEncoder().encode('11'))
       expect(readdirSync(folder.path).filter((name) => /^app-\d+\.mjs$/.test(name)).sort()).toEqual(['app-10.mjs', 'app-11.mjs'])
       folder.writeBundle(12, new TextEncoder().encode('12'))

@@ -104,7 +104,7 @@ describe('DevSession', () => {
   it('refuses a missing entry when made', async () => {
     const { DevSession } = await import('../src/dev/session.js')
     const root = tempDir('roll-session-')
-    const folder = { path: root, framework: '', preload: '', writeBundle: vi.fn(), remove: vi.fn() }
+    const folder = { path: root, preload: '', writeBundle: vi.fn(), remove: vi.fn() }
     expect(() => new DevSession(root, { port: 1, host: 'h', open: false }, folder)).toThrow(`Cannot find the app's entry module ${path.join('src', 'app.ts')} (the default entry).`)
   })
 
@@ -443,7 +443,7 @@ describe('DevSession', () => {
   it('closes without a watcher or a context', async () => {
     const { DevSession } = await import('../src/dev/session.js')
     const root = app()
-    const folder = { path: root, framework: '', preload: '', writeBundle: vi.fn(), remove: vi.fn() }
+    const folder = { path: root, preload: '', writeBundle: vi.fn(), remove: vi.fn() }
     const subject = new DevSession(root, { port: 1, host: 'h', open: false }, folder)
     await expect(subject.close()).resolves.toBeUndefined()
     expect(FakeSupervisor.last.stop).toHaveBeenCalledTimes(1)

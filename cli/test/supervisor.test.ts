@@ -71,7 +71,7 @@ afterEach(() => {
 
 async function supervisor(options: Partial<SupervisorOptions> = {}) {
   const { Supervisor } = await import('../src/dev/supervisor.js')
-  return new Supervisor({ port: 3579, host: '127.0.0.1', env: () => ({}), framework: '/f.mjs', preload: '/p.mjs', ...options })
+  return new Supervisor({ port: 3579, host: '127.0.0.1', env: () => ({}), preload: '/p.mjs', ...options })
 }
 
 // Waits (bounded) until `worker` was sent a message of `type`; returns it.
@@ -120,7 +120,7 @@ describe('Supervisor', () => {
     expect(standby.env).toEqual({ SECRET: 's' })
     expect(standby.sent).toEqual([])
     standby.reply({ type: 'booting' })
-    expect(standby.sent).toEqual([{ type: 'boot', framework: '/f.mjs', preload: '/p.mjs' }])
+    expect(standby.sent).toEqual([{ type: 'boot', preload: '/p.mjs' }])
   })
 
   it('adopts the worker bin/roll.js forked early as its first standby', async () => {
@@ -133,7 +133,7 @@ describe('Supervisor', () => {
     const subject = await supervisor()
     subject.warmUp()
     expect(cluster.fork).toHaveBeenCalledTimes(1)
-    expect(early.sent).toEqual([{ type: 'boot', framework: '/f.mjs', preload: '/p.mjs' }])
+    expect(early.sent).toEqual([{ type: 'boot', preload: '/p.mjs' }])
     const { result } = await serve(subject)
     expect(result).toEqual({ ok: true, url: 'http://127.0.0.1:3579', port: 3579 })
     expect(cluster.all[0]).toBe(early)

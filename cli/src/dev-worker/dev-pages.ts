@@ -2,7 +2,8 @@
 // does) and, for an unexpected error, a 500 with its message, the app's line in a code
 // frame and the stack. Only in roll dev's workers, only for requests that prefer
 // text/html: curl, fetch and the test client get Roll's plain bodies, as in production.
-import Negotiator from 'negotiator'
+import { createRequire } from 'node:module'
+import type Negotiator from 'negotiator'
 import { appStack, foldedText, terminalReport, type AppStack } from './app-stack.js'
 
 interface DevRequest { method: string; path: string; headers: Record<string, string> }
@@ -17,8 +18,12 @@ export interface DevPagesApp {
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!)
 
-const prefersHtml = (accept: string | undefined) =>
-  accept !== undefined && new Negotiator({ headers: { accept } }).mediaType(['text/plain', 'text/html']) === 'text/html'
+// Required at the first 404 or error, not as the worker boots (about 7 ms of it).
+let negotiator: typeof Negotiator | undefined
+const prefersHtml = (accept: string | undefined) => {
+  negotiator ??= createRequire(import.meta.url)('negotiator') as typeof Negotiator
+  return accept !== undefined && new negotiator({ headers: { accept } }).mediaType(['text/plain', 'text/html']) === 'text/html'
+}
 
 /**
  * Adds the pages to `app`, whose sources are under `root`; an unexpected error also gets,

@@ -3,7 +3,9 @@
 // supervisor's listening socket; told to drain, it finishes its requests and exits.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import * as inspector from 'node:inspector'
+import { createRequire } from 'node:module'
 import { Server as NetServer, Socket as NetSocket, type Socket, type SocketConstructorOpts } from 'node:net'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { appFrom } from '../app-module.js'
 import { error as logError } from '../log.js'
@@ -21,8 +23,14 @@ interface Served {
 }
 type Serve = (app: unknown, options: { port: number; host: string }) => Promise<Served>
 
-let serve: Serve | undefined
-let frameworkError: unknown
+// The app's own framework (resolved from the app, as its bundles resolve it), loaded from
+// the start, while the supervisor builds: every bundle imports it first. A failure is
+// reported when a bundle is to be served.
+const framework = (async () => {
+  const path = createRequire(join(process.cwd(), 'package.json')).resolve('@roll/framework')
+  return ((await import(pathToFileURL(path).href)) as { serve: Serve }).serve
+})()
+framework.catch(() => {})
 interface WebSocketLike { close(code: number, reason: string): Promise<void> }
 interface DevApp {
   shutdown?: () => Promise<unknown>
@@ -72,12 +80,8 @@ process.on('message', (message: ToWorker, socketHandle?: unknown) => {
   })
 })
 
-async function boot({ framework, preload }: Boot): Promise<void> {
-  try {
-    serve = ((await import(pathToFileURL(framework).href)) as { serve: Serve }).serve
-  } catch (error) {
-    frameworkError = error
-  }
+async function boot({ preload }: Boot): Promise<void> {
+  await framework.catch(() => {})
   // A dependency that fails here fails again when the bundle imports it, and is reported then.
   await import(pathToFileURL(preload).href).catch(() => {})
   send({ type: 'ready' })
@@ -97,7 +101,7 @@ async function go({ bundle, entry, port, host, inspect }: Extract<ToWorker, { ty
       websockets.add(ws)
     })
     app.listen('websocket_disconnect', (_request, ws) => { websockets.delete(ws) })
-    if (serve === undefined) throw frameworkError
+    const serve = await framework
     served = await serve(app, { port, host })
     watchConnections(served.server)
     send({ type: 'listening', url: served.url, port: served.port })

@@ -6,8 +6,6 @@ import { join } from 'node:path'
 
 export interface BundleFolder {
   path: string
-  /** The module the workers import `serve` from. */
-  framework: string
   /** The app's external imports, loaded by each worker before the bundle. */
   preload: string
   /** Writes the `version`th bundle and removes the older ones; returns its path. */
@@ -43,16 +41,13 @@ export function createBundleFolder(root: string): BundleFolder {
   removeDeadFolders(parent)
   const path = join(parent, `dev-${process.pid}`)
   mkdirSync(path, { recursive: true })
-  const framework = join(path, 'framework.mjs')
   const preload = join(path, 'preload.mjs')
-  writeFileSync(framework, "export { serve } from '@roll/framework'\n")
   writeFileSync(preload, '')
   const remove = () => rmSync(path, { recursive: true, force: true })
   // The last word on any exit, process.exit() included (a signal's default action skips it: see session.ts).
   process.once('exit', remove)
   return {
     path,
-    framework,
     preload,
     writeBundle(version, contents) {
       const bundle = join(path, `app-${version}.mjs`)

@@ -1,12 +1,11 @@
 // The messages between roll dev's supervisor and its workers (over the cluster IPC channel).
 
 /**
- * What a worker preloads: the framework (`framework` re-exports its `serve`) and the app's
- * dependencies (`preload`). Sent as a message once the worker says `booting`, so that a
- * worker can be forked before these files exist.
+ * What a worker preloads once it has loaded the framework: the app's dependencies
+ * (`preload`). Sent as a message once the worker says `booting`, so that a worker can be
+ * forked before the file exists.
  */
 export interface Boot {
-  framework: string
   preload: string
 }
 

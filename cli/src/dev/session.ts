@@ -41,8 +41,7 @@ export class DevSession {
 
   constructor(readonly root: string, readonly options: DevOptions, readonly folder: BundleFolder) {
     this.#entry = resolveEntry(root, options.entry)
-    const { framework, preload } = folder
-    this.supervisor = new Supervisor({ port: options.port, host: options.host, inspect: options.inspect, env: () => readEnvFile(root), framework, preload })
+    this.supervisor = new Supervisor({ port: options.port, host: options.host, inspect: options.inspect, env: () => readEnvFile(root), preload: folder.preload })
     this.supervisor.onCrash = (code, signal) => {
       this.#served = undefined
       error(`the app exited (${signal ?? `code ${code}`}); waiting for a change (or type rs + Enter)`)

@@ -1,5 +1,5 @@
 // contentNegotiation: 406 when the Accept header matches none of the route's `accepts`.
-import Negotiator from 'negotiator'
+import type Negotiator from 'negotiator'
 import { HttpError, type Roll } from '../index.js'
 
 /**
@@ -12,13 +12,19 @@ import { HttpError, type Roll } from '../index.js'
  * app.route('/test', { accepts: ['text/html', 'application/json'] }, handler)
  */
 export function contentNegotiation(app: Roll): void {
+  // Loaded here, not when the extensions are imported: an app without it starts sooner.
+  let negotiator: typeof Negotiator | undefined
+  const loading = import('negotiator').then((module) => (negotiator = module.default))
+  const negotiate = (accept: string, accepts: string[]) => {
+    if (new negotiator!({ headers: { accept } }).mediaType(accepts) === undefined) throw new HttpError(406)
+  }
   app.listen('request', (request) => {
     const accepts = request.route.payload?.accepts as string[] | undefined
     if (accepts === undefined) return
     const accept = request.headers['ACCEPT']
     if (accept === undefined) throw new HttpError(406)
     if (accepts.includes('*/*')) return
-    if (new Negotiator({ headers: { accept } }).mediaType(accepts) === undefined) throw new HttpError(406)
+    return negotiator === undefined ? loading.then(() => negotiate(accept, accepts)) : negotiate(accept, accepts)
   })
 }
 

@@ -24,6 +24,16 @@ function appAccepting(accepts: string[] | undefined, methods = ['GET']): Client 
 }
 
 describe('contentNegotiation', () => {
+  // First in the file: the negotiator is still loading when these arrive.
+  it('decides from the first requests, while it loads its negotiator', async () => {
+    const client = appAccepting(['text/html'])
+    const [refused, accepted] = await Promise.all([
+      client.get('/test', { headers: { Accept: 'application/json' } }),
+      client.get('/test', { headers: { Accept: 'text/html' } }),
+    ])
+    expect([refused.status, accepted.status, accepted.text]).toEqual([406, 200, '<h1>accepted</h1>'])
+  })
+
   it('lets through a request whose Accept matches', async () => {
     const response = await appAccepting(['text/html']).get('/test', { headers: { Accept: 'text/html' } })
     expect(response.status).toBe(200)
