@@ -277,13 +277,14 @@ describe('roll dev', () => {
     expect(await portIsFree(port)).toBe(true)
   })
 
-  it('removes the bundle folders of dead roll dev processes at start, and its own on exit', async () => {
+  it('removes the bundle folders of dead roll dev processes at start, and its own on exit; the preload stays', async () => {
     const dead = spawnSync(process.execPath, ['-e', '0']).pid
     const { dir, roll } = await startDev([], (dir) => mkdirSync(path.join(dir, 'node_modules/.roll', `dev-${dead}`), { recursive: true }))
     const folders = () => readdirSync(path.join(dir, 'node_modules/.roll'))
-    expect(folders()).toEqual([`dev-${roll.child.pid}`])
+    expect(folders().sort()).toEqual([`dev-${roll.child.pid}`, 'preload.mjs'])
     expect(await roll.stop('SIGINT')).toEqual({ code: 0, signal: null })
-    expect(folders()).toEqual([])
+    // What the app imports stays, for the next roll dev's first worker.
+    expect(folders()).toEqual(['preload.mjs'])
   })
 
   it('on a second Ctrl-C while stopping, exits at once and still removes its bundle folder', async () => {

@@ -28,7 +28,7 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.restoreAllMocks()
-  vi.doUnmock('esbuild')
+  vi.doUnmock('../src/bundle.js')
   vi.resetModules()
   process.stdout.isTTY = ttys.stdout
   process.stderr.isTTY = ttys.stderr
@@ -241,7 +241,10 @@ describe('roll build', () => {
 
   it('passes on an esbuild failure that is not a build error', async () => {
     const problem = new Error('The service was stopped')
-    vi.doMock('esbuild', async (importOriginal) => ({ ...(await importOriginal<object>()), build: async () => { throw problem } }))
+    vi.doMock('../src/bundle.js', async (importOriginal) => {
+      const bundle = await importOriginal<typeof import('../src/bundle.js')>()
+      return { ...bundle, loadEsbuild: () => ({ ...bundle.loadEsbuild(), build: async () => { throw problem } }) }
+    })
     vi.resetModules()
     const { build: mockedBuild } = await import('../src/commands/build.js')
     expect(mockedBuild.command).toBe('build')

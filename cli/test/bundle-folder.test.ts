@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { removeTemps, tempDir } from '../../test/helpers/create.js'
-import { createBundleFolder, removeDeadFolders } from '../src/dev/bundle-folder.js'
+import { createBundleFolder, preloadPath, removeDeadFolders } from '../src/dev/bundle-folder.js'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -69,15 +69,13 @@ describe('removeDeadFolders', () => {
 })
 
 describe('createBundleFolder', () => {
-  it('makes node_modules/.roll/dev-<pid> with an empty preload', () => {
+  it('makes node_modules/.roll/dev-<pid>, empty, and removes it on exit', () => {
     const root = tempDir('roll-folder-')
     const exitListeners = process.listenerCount('exit')
     const folder = createBundleFolder(root)
     try {
       expect(folder.path).toBe(path.join(root, 'node_modules', '.roll', `dev-${process.pid}`))
-      expect(folder.preload).toBe(path.join(folder.path, 'preload.mjs'))
-      expect(readFileSync(folder.preload, 'utf8')).toBe('')
-      expect(readdirSync(folder.path).sort()).toEqual(['preload.mjs'])
+      expect(readdirSync(folder.path)).toEqual([])
       expect(process.listenerCount('exit')).toBe(exitListeners + 1)
     } finally {
       folder.remove()
@@ -89,6 +87,18 @@ describe('createBundleFolder', () => {
     expect(() => folder.remove()).not.toThrow()
   })
 
+  it('writes the preload beside the bundle folders, where it outlives roll dev for the next one', () => {
+    const root = tempDir('roll-folder-')
+    const folder = createBundleFolder(root)
+    folder.writePreload('import "zod"')
+    folder.writePreload('import "ajv"\nimport "zod"')
+    folder.remove()
+    expect(preloadPath(root)).toBe(path.join(root, 'node_modules', '.roll', 'preload.mjs'))
+    expect(readFileSync(preloadPath(root), 'utf8')).toBe('import "ajv"\nimport "zod"')
+    // Nothing half-written is left beside it.
+    expect(readdirSync(path.dirname(preloadPath(root)))).toEqual(['preload.mjs'])
+  })
+
   it('removes the folders of dead roll dev processes first, and reuses its own', () => {
     processes([301], [])
     const root = tempDir('roll-folder-')
@@ -96,11 +106,11 @@ describe('createBundleFolder', () => {
     mkdirSync(path.join(parent, 'dev-300'), { recursive: true })
     mkdirSync(path.join(parent, 'dev-301'), { recursive: true })
     mkdirSync(path.join(parent, `dev-${process.pid}`), { recursive: true })
-    writeFileSync(path.join(parent, `dev-${process.pid}`, 'preload.mjs'), 'import "stale"')
+    writeFileSync(path.join(parent, 'preload.mjs'), 'import "zod"')
     const folder = createBundleFolder(root)
     try {
-      expect(readdirSync(parent).sort()).toEqual(['dev-301', `dev-${process.pid}`].sort())
-      expect(readFileSync(folder.preload, 'utf8')).toBe('')
+      expect(readdirSync(parent).sort()).toEqual(['dev-301', `dev-${process.pid}`, 'preload.mjs'].sort())
+      expect(folder.path).toBe(path.join(parent, `dev-${process.pid}`))
     } finally {
       folder.remove()
     }
@@ -114,15 +124,15 @@ describe('createBundleFolder', () => {
       expect(first).toBe(path.join(folder.path, 'app-1.mjs'))
       expect(readFileSync(first, 'utf8')).toBe('export const v = 1\n')
       folder.writeBundle(2, new TextEncoder().encode('2'))
-      expect(readdirSync(folder.path).sort()).toEqual(['app-1.mjs', 'app-2.mjs', 'preload.mjs'])
+      expect(readdirSync(folder.path).sort()).toEqual(['app-1.mjs', 'app-2.mjs'])
       const third = folder.writeBundle(3, new TextEncoder().encode('3'))
-      expect(readdirSync(folder.path).sort()).toEqual(['app-2.mjs', 'app-3.mjs', 'preload.mjs'])
+      expect(readdirSync(folder.path).sort()).toEqual(['app-2.mjs', 'app-3.mjs'])
       expect(readFileSync(third, 'utf8')).toBe('3')
       // A jump removes every bundle older than the one before.
       writeFileSync(path.join(folder.path, 'app-3.mjs.map'), '')
       writeFileSync(path.join(folder.path, 'xapp-1.mjs'), '')
       folder.writeBundle(10, new TextEncoder().encode('10'))
-      expect(readdirSync(folder.path).sort()).toEqual(['app-10.mjs', 'app-3.mjs.map', 'preload.mjs', 'xapp-1.mjs'])
+      expect(readdirSync(folder.path).sort()).toEqual(['app-10.mjs', 'app-3.mjs.map', 'xapp-1.mjs'])
       folder.writeBundle(11, new TextEncoder().encode('11'))
       expect(readdirSync(folder.path).filter((name) => /^app-\d+\.mjs$/.test(name)).sort()).toEqual(['app-10.mjs', 'app-11.mjs'])
       folder.writeBundle(12, new TextEncoder().encode('12'))

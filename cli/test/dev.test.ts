@@ -46,7 +46,7 @@ class FakeSession {
   }
 }
 
-const folder = { path: '/f', preload: '/f/preload.mjs', writeBundle: vi.fn(), remove: vi.fn(() => void calls.push('remove')) }
+const folder = { path: '/f', writePreload: vi.fn(), writeBundle: vi.fn(), remove: vi.fn(() => void calls.push('remove')) }
 const createBundleFolder = vi.fn(() => (calls.push('folder'), folder))
 let onRs: (() => void) | undefined
 const stopRs = vi.fn(() => void calls.push('stopRs'))

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { removeTemps, tempDir } from '../../test/helpers/create.js'
-import type { BundleFolder } from '../src/dev/bundle-folder.js'
+import { preloadPath, type BundleFolder } from '../src/dev/bundle-folder.js'
 import type { DevOptions } from '../src/dev/session.js'
 import type { RestartResult, SupervisorOptions } from '../src/dev/supervisor.js'
 
@@ -104,15 +104,15 @@ describe('DevSession', () => {
   it('refuses a missing entry when made', async () => {
     const { DevSession } = await import('../src/dev/session.js')
     const root = tempDir('roll-session-')
-    const folder = { path: root, preload: '', writeBundle: vi.fn(), remove: vi.fn() }
+    const folder = { path: root, writePreload: vi.fn(), writeBundle: vi.fn(), remove: vi.fn() }
     expect(() => new DevSession(root, { port: 1, host: 'h', open: false }, folder)).toThrow(`Cannot find the app's entry module ${path.join('src', 'app.ts')} (the default entry).`)
   })
 
-  it('runs the supervisor with the options, the folder\'s modules and the app\'s .env read at each start', async () => {
+  it('runs the supervisor with the options and the app\'s .env read at each start', async () => {
     const root = app({ '.env': 'FROM_FILE=1\n' })
     const inspect = { host: '127.0.0.1', port: 9229 }
-    const { supervisor, folder } = await session(root, { port: 4000, host: '::1', inspect })
-    expect(supervisor.options).toEqual({ port: 4000, host: '::1', inspect, env: expect.any(Function), framework: folder.framework, preload: folder.preload })
+    const { supervisor } = await session(root, { port: 4000, host: '::1', inspect })
+    expect(supervisor.options).toEqual({ port: 4000, host: '::1', inspect, env: expect.any(Function) })
     expect(supervisor.options.env()).toEqual({ FROM_FILE: '1' })
     write(root, '.env', 'FROM_FILE=2\n')
     expect(supervisor.options.env()).toEqual({ FROM_FILE: '2' })
@@ -310,25 +310,29 @@ describe('DevSession', () => {
 
   it('writes the app\'s external imports to the preload module, anew only when they change', async () => {
     const root = app({ 'src/app.ts': "import 'zod'\nimport 'ajv'\nimport { greeting } from './greeting.js'\nexport const app = { route: () => greeting, dispatch() {} }\n" })
-    const { subject, folder } = await session(root)
+    const { subject } = await session(root)
+    const preload = preloadPath(root)
     await subject.restart({ files: [], since: performance.now() })
-    expect(readFileSync(folder.preload, 'utf8')).toBe('import "ajv"\nimport "zod"')
-    writeFileSync(folder.preload, 'untouched')
+    expect(readFileSync(preload, 'utf8')).toBe('import "ajv"\nimport "zod"')
+    writeFileSync(preload, 'untouched')
     write(root, 'src/greeting.ts', "export const greeting = 'changed'\n")
     await subject.restart(trigger(root, 'src/greeting.ts'))
-    expect(readFileSync(folder.preload, 'utf8')).toBe('untouched')
+    expect(readFileSync(preload, 'utf8')).toBe('untouched')
     write(root, 'src/app.ts', "import 'zod'\nexport const app = { route() {}, dispatch() {} }\n")
     await subject.restart(trigger(root, 'src/app.ts'))
-    expect(readFileSync(folder.preload, 'utf8')).toBe('import "zod"')
+    expect(readFileSync(preload, 'utf8')).toBe('import "zod"')
   })
 
-  it('leaves the preload module as the folder made it for an app without external imports', async () => {
+  it('empties at the first build a preload module left by an app version with external imports', async () => {
     const root = app()
-    const { subject, folder } = await session(root)
-    expect(readFileSync(folder.preload, 'utf8')).toBe('')
-    writeFileSync(folder.preload, '// as the folder made it')
+    const { subject } = await session(root)
+    const preload = preloadPath(root)
+    writeFileSync(preload, 'import "zod"')
     await subject.restart({ files: [], since: performance.now() })
-    expect(readFileSync(folder.preload, 'utf8')).toBe('// as the folder made it')
+    expect(readFileSync(preload, 'utf8')).toBe('')
+    writeFileSync(preload, 'untouched')
+    await subject.restart({ files: [], since: performance.now() })
+    expect(readFileSync(preload, 'utf8')).toBe('untouched')
   })
 
   it('builds with an inline source map whose sources resolve from the bundle\'s folder to the app\'s files', async () => {
@@ -443,7 +447,7 @@ describe('DevSession', () => {
   it('closes without a watcher or a context', async () => {
     const { DevSession } = await import('../src/dev/session.js')
     const root = app()
-    const folder = { path: root, preload: '', writeBundle: vi.fn(), remove: vi.fn() }
+    const folder = { path: root, writePreload: vi.fn(), writeBundle: vi.fn(), remove: vi.fn() }
     const subject = new DevSession(root, { port: 1, host: 'h', open: false }, folder)
     await expect(subject.close()).resolves.toBeUndefined()
     expect(FakeSupervisor.last.stop).toHaveBeenCalledTimes(1)

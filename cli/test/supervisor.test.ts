@@ -71,7 +71,7 @@ afterEach(() => {
 
 async function supervisor(options: Partial<SupervisorOptions> = {}) {
   const { Supervisor } = await import('../src/dev/supervisor.js')
-  return new Supervisor({ port: 3579, host: '127.0.0.1', env: () => ({}), preload: '/p.mjs', ...options })
+  return new Supervisor({ port: 3579, host: '127.0.0.1', env: () => ({}), ...options })
 }
 
 // Waits (bounded) until `worker` was sent a message of `type`; returns it.
@@ -111,16 +111,15 @@ describe('Supervisor', () => {
     expect(cluster.fork).toHaveBeenCalledTimes(2)
   })
 
-  it('warms up one standby with the env, and tells it what to preload once it says it is booting', async () => {
+  it('warms up one standby with the env, and sends it nothing until it is ready and a bundle is to be served', async () => {
     const subject = await supervisor({ env: () => ({ SECRET: 's' }) })
     subject.warmUp()
     subject.warmUp()
     expect(cluster.fork).toHaveBeenCalledTimes(1)
     const standby = cluster.all[0]!
     expect(standby.env).toEqual({ SECRET: 's' })
+    standby.reply({ type: 'ready' })
     expect(standby.sent).toEqual([])
-    standby.reply({ type: 'booting' })
-    expect(standby.sent).toEqual([{ type: 'boot', preload: '/p.mjs' }])
   })
 
   it('adopts the worker bin/roll.js forked early as its first standby', async () => {
@@ -128,12 +127,10 @@ describe('Supervisor', () => {
     forkEarly()
     expect(cluster.fork).toHaveBeenCalledTimes(1)
     const early = cluster.all[0]!
-    early.reply({ type: 'booting' })
-    expect(early.sent).toEqual([])
     const subject = await supervisor()
     subject.warmUp()
     expect(cluster.fork).toHaveBeenCalledTimes(1)
-    expect(early.sent).toEqual([{ type: 'boot', preload: '/p.mjs' }])
+    expect(early.sent).toEqual([])
     const { result } = await serve(subject)
     expect(result).toEqual({ ok: true, url: 'http://127.0.0.1:3579', port: 3579 })
     expect(cluster.all[0]).toBe(early)

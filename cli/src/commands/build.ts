@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { Argv, CommandModule } from 'yargs'
-import { buildErrors, formatErrors, productionBuildOptions } from '../bundle.js'
+import { buildErrors, formatErrors, loadEsbuild, productionBuildOptions } from '../bundle.js'
 import { resolveEntry } from '../entry.js'
 import { CliError } from '../errors.js'
 import { referenceLine } from '../command-line.js'
@@ -36,7 +36,7 @@ async function runBuild(args: BuildArgs): Promise<void> {
   const entry = resolveEntry(root, args.entry)
   const outfile = resolve(root, args.outfile)
   const started = performance.now()
-  const { build: esbuild } = await import('esbuild')
+  const { build: esbuild } = loadEsbuild()
   let metafile: Metafile
   try {
     ;({ metafile } = (await esbuild(productionBuildOptions({ root, entry: entry.path, outfile, external: args.external, minify: args.minify }))) as { metafile: Metafile })

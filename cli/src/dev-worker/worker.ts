@@ -1,4 +1,4 @@
-// A roll dev worker. It boots Node, preloads the framework and the app's dependencies, and
+// A roll dev worker. It boots Node, loads the framework and the app's dependencies, and
 // waits as a warm standby; told to go, it imports the new bundle and serves it on the
 // supervisor's listening socket; told to drain, it finishes its requests and exits.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
@@ -11,7 +11,8 @@ import { appFrom } from '../app-module.js'
 import { error as logError } from '../log.js'
 import { appStack, terminalReport } from './app-stack.js'
 import { addDevPages, type DevPagesApp } from './dev-pages.js'
-import type { Boot, FromWorker, ToWorker } from '../dev/protocol.js'
+import { preloadPath } from '../dev/bundle-folder.js'
+import type { FromWorker, ToWorker } from '../dev/protocol.js'
 
 // Before any bundle is imported, so its inline source map is read and stacks point at the .ts lines.
 process.setSourceMapsEnabled(true)
@@ -23,9 +24,9 @@ interface Served {
 }
 type Serve = (app: unknown, options: { port: number; host: string }) => Promise<Served>
 
-// The app's own framework (resolved from the app, as its bundles resolve it), loaded from
-// the start, while the supervisor builds: every bundle imports it first. A failure is
-// reported when a bundle is to be served.
+// The app's own framework (resolved from the app, as its bundles resolve it), loaded as
+// the worker starts, while the supervisor builds: every bundle imports it first. A failure
+// is reported when a bundle is to be served.
 const framework = (async () => {
   const path = createRequire(join(process.cwd(), 'package.json')).resolve('@roll/framework')
   return ((await import(pathToFileURL(path).href)) as { serve: Serve }).serve
@@ -58,7 +59,6 @@ process.on('SIGINT', () => {})
 
 process.on('message', (message: ToWorker, socketHandle?: unknown) => {
   const handle = {
-    boot: () => boot(message as Extract<ToWorker, { type: 'boot' }>),
     connection: async () => adopt(socketHandle),
     go: () => go(message as Extract<ToWorker, { type: 'go' }>),
     drain: () => drain(message as Extract<ToWorker, { type: 'drain' }>),
@@ -79,13 +79,6 @@ process.on('message', (message: ToWorker, socketHandle?: unknown) => {
     process.exit(1)
   })
 })
-
-async function boot({ preload }: Boot): Promise<void> {
-  await framework.catch(() => {})
-  // A dependency that fails here fails again when the bundle imports it, and is reported then.
-  await import(pathToFileURL(preload).href).catch(() => {})
-  send({ type: 'ready' })
-}
 
 async function go({ bundle, entry, port, host, inspect }: Extract<ToWorker, { type: 'go' }>): Promise<void> {
   if (inspect) inspector.open(inspect.port, inspect.host)
@@ -196,5 +189,8 @@ function adopt(handle: unknown): void {
   served.server.emit('connection', socket)
 }
 
-// Last, once the message listener is in place (a message with no listener is lost).
-send({ type: 'booting' })
+// Then the app's dependencies, as the last build found them. A dependency that fails here
+// fails again when the bundle imports it, and is reported then.
+await framework.catch(() => {})
+await import(pathToFileURL(preloadPath(process.cwd())).href).catch(() => {})
+send({ type: 'ready' })

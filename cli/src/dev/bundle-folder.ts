@@ -1,13 +1,13 @@
 // roll dev's private folder for its bundles, node_modules/.roll/dev-<pid>: inside
 // node_modules so that the bundles' imports of dependencies resolve as they do from the
 // app. Removed on every way out; folders of roll dev processes that died are removed at start.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 export interface BundleFolder {
   path: string
-  /** The app's external imports, loaded by each worker before the bundle. */
-  preload: string
+  /** Writes the preload module (see `preloadPath`). */
+  writePreload(contents: string): void
   /** Writes the `version`th bundle and removes the older ones; returns its path. */
   writeBundle(version: number, contents: Uint8Array): string
   remove(): void
@@ -36,19 +36,29 @@ export function removeDeadFolders(parent: string): void {
   }
 }
 
+/**
+ * The app's external imports at the last build (`import "zod"` lines), which each worker
+ * loads as it boots, before any bundle. It outlives roll dev: the first worker of the
+ * next one boots during the first build, and preloads what the app imported last time.
+ */
+export const preloadPath = (root: string) => join(root, 'node_modules', '.roll', 'preload.mjs')
+
 export function createBundleFolder(root: string): BundleFolder {
   const parent = join(root, 'node_modules', '.roll')
   removeDeadFolders(parent)
   const path = join(parent, `dev-${process.pid}`)
   mkdirSync(path, { recursive: true })
-  const preload = join(path, 'preload.mjs')
-  writeFileSync(preload, '')
   const remove = () => rmSync(path, { recursive: true, force: true })
   // The last word on any exit, process.exit() included (a signal's default action skips it: see session.ts).
   process.once('exit', remove)
   return {
     path,
-    preload,
+    writePreload(contents) {
+      // Renamed into place: a worker (of this roll dev or another in the app) may be reading it.
+      const preload = preloadPath(root)
+      writeFileSync(`${preload}.${process.pid}`, contents)
+      renameSync(`${preload}.${process.pid}`, preload)
+    },
     writeBundle(version, contents) {
       const bundle = join(path, `app-${version}.mjs`)
       writeFileSync(bundle, contents)

@@ -1,17 +1,7 @@
 // The messages between roll dev's supervisor and its workers (over the cluster IPC channel).
 
-/**
- * What a worker preloads once it has loaded the framework: the app's dependencies
- * (`preload`). Sent as a message once the worker says `booting`, so that a worker can be
- * forked before the file exists.
- */
-export interface Boot {
-  preload: string
-}
-
 /** Supervisor → worker. */
 export type ToWorker =
-  | ({ type: 'boot' } & Boot)
   /** Import `bundle`, serve its app on the shared socket `host:port`, open the inspector if asked. */
   | { type: 'go'; bundle: string; entry: string; port: number; host: string; inspect?: { host: string; port: number } }
   /**
@@ -33,9 +23,7 @@ export type ToWorker =
 
 /** Worker → supervisor. */
 export type FromWorker =
-  /** Node has booted and the worker listens: send it its Boot. */
-  | { type: 'booting' }
-  /** The framework and the app's dependencies are loaded. */
+  /** The framework and the app's dependencies are loaded: it can serve a bundle. */
   | { type: 'ready' }
   | { type: 'listening'; url: string; port: number }
   /** The bundle failed to import or the app to start (the worker printed why, and exits). */

@@ -2,9 +2,8 @@
 // watched, what is served) and what each change does to it.
 import type { BuildContext, BuildResult } from 'esbuild'
 import { spawn } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
-import { buildErrors, devBuildOptions, externalImports, formatErrors, sourceInputs } from '../bundle.js'
+import { buildErrors, devBuildOptions, externalImports, formatErrors, loadEsbuild, sourceInputs } from '../bundle.js'
 import { resolveEntry, type Entry } from '../entry.js'
 import { readEnvFile } from '../env-file.js'
 import { CliError } from '../errors.js'
@@ -31,7 +30,7 @@ export class DevSession {
   #context?: BuildContext
   #version = 0
   #url?: string
-  #externals = ''
+  #externals?: string
   #served?: Uint8Array
   /** When the bundle being served started serving ("12:04:31"), and whether a build or start failed since. */
   #servedAt = ''
@@ -41,16 +40,16 @@ export class DevSession {
 
   constructor(readonly root: string, readonly options: DevOptions, readonly folder: BundleFolder) {
     this.#entry = resolveEntry(root, options.entry)
-    this.supervisor = new Supervisor({ port: options.port, host: options.host, inspect: options.inspect, env: () => readEnvFile(root), preload: folder.preload })
+    this.supervisor = new Supervisor({ port: options.port, host: options.host, inspect: options.inspect, env: () => readEnvFile(root) })
     this.supervisor.onCrash = (code, signal) => {
       this.#served = undefined
       error(`the app exited (${signal ?? `code ${code}`}); waiting for a change (or type rs + Enter)`)
     }
   }
 
-  /** Makes esbuild's context; loaded here, not at the top: `roll start` and `roll create` do without esbuild. */
+  /** Makes esbuild's context (esbuild is loaded here: `roll start` and `roll create` do without it). */
   async createContext(): Promise<void> {
-    const { context } = await import('esbuild')
+    const { context } = loadEsbuild()
     this.#context = await context(devBuildOptions(this.root, this.#entry.path, join(this.folder.path, 'app.mjs')))
   }
 
@@ -130,7 +129,7 @@ export class DevSession {
     const imports = externalImports(built.metafile!)
     if (imports.join() === this.#externals) return
     this.#externals = imports.join()
-    writeFileSync(this.folder.preload, imports.map((name) => `import ${JSON.stringify(name)}`).join('\n'))
+    this.folder.writePreload(imports.map((name) => `import ${JSON.stringify(name)}`).join('\n'))
   }
 
   #watchNewSources(built: BuildResult): void {

@@ -1,9 +1,9 @@
 // A roll dev worker waiting to serve: forked as early as possible (bin/roll.js forks the
-// first one before the CLI itself loads), it boots Node, then is told what to preload.
+// first one before the CLI itself loads), it boots Node and loads the app's dependencies.
 import cluster, { type Worker } from 'node:cluster'
 import { fileURLToPath } from 'node:url'
 import { readEnvFile } from '../env-file.js'
-import type { Boot, FromWorker, ToWorker } from './protocol.js'
+import type { FromWorker } from './protocol.js'
 
 export interface Standby {
   worker: Worker
@@ -11,8 +11,6 @@ export interface Standby {
   ready: Promise<boolean>
   /** The environment it was forked with (JSON), to tell whether it is still the right one. */
   env: string
-  /** What to preload: sent as soon as the worker listens for it. */
-  boot(settings: Boot): void
 }
 
 const workerPath = fileURLToPath(new URL('../dev-worker/worker.js', import.meta.url))
@@ -35,24 +33,15 @@ function setUpCluster(): void {
 export function forkStandby(env: string): Standby {
   setUpCluster()
   const worker = cluster.fork(JSON.parse(env))
-  let listening = false
-  let settings: Boot | undefined
-  const sendBoot = () => {
-    if (listening && settings !== undefined && worker.isConnected()) worker.send({ type: 'boot', ...settings } satisfies ToWorker)
-  }
   const ready = new Promise<boolean>((resolve) => {
     worker.on('message', (message: FromWorker) => {
-      if (message.type === 'booting') {
-        listening = true
-        sendBoot()
-      }
       if (message.type === 'ready') resolve(true)
     })
     worker.once('exit', () => resolve(false))
   })
   // A worker that dies mid-send must not take the supervisor with it.
   worker.on('error', () => {})
-  return { worker, ready, env, boot: (given) => { settings = given; sendBoot() } }
+  return { worker, ready, env }
 }
 
 let early: Standby | undefined

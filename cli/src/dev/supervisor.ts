@@ -13,8 +13,6 @@ export interface SupervisorOptions {
   inspect?: { host: string; port: number }
   /** The variables added to each worker's environment (read when a worker starts). */
   env: () => Record<string, string>
-  /** The module importing the app's dependencies, which each worker loads before a bundle. */
-  preload: string
   /** How long a replaced worker may take to finish its requests. Default 5 s. */
   drainTimeout?: number
 }
@@ -118,7 +116,6 @@ export class Supervisor {
 
   #adopt(standby: Standby): Standby {
     const { worker } = standby
-    standby.boot({ preload: this.#options.preload })
     worker.once('exit', (code, signal) => {
       if (worker === this.#active) {
         this.#active = undefined
