@@ -84,14 +84,15 @@ function refuse(req: IncomingMessage, maxUrlLength: number): [number, string] | 
 }
 
 // Node's default answers to malformed requests, with the statuses RFC 9112 asks for.
-function clientErrorStatus(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, maxUrlLength: number): number {
+function clientErrorStatus(error: NodeJS.ErrnoException & { rawPacket?: Buffer; reason?: string }, maxUrlLength: number): number {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW': {
       const head = error.rawPacket?.toString('latin1') ?? ''
       const lineEnd = head.indexOf('\r\n')
       return lineEnd === -1 || lineEnd > maxUrlLength ? 414 : 431
     }
-    case 'HPE_INVALID_VERSION': return 505
+    // llhttp's code also covers a malformed line (`HTTP/1.1 extra`); only the reason tells an unsupported version.
+    case 'HPE_INVALID_VERSION': return error.reason === 'Invalid HTTP version' ? 505 : 400
     case 'ERR_HTTP_REQUEST_TIMEOUT': return 408
     default: return 400
   }

@@ -87,6 +87,8 @@ describe('serve', () => {
     [400, 'two different Content-Lengths', 'POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd'],
     [400, 'a bad header line', 'GET /hello/x HTTP/1.1\r\nHost: t\r\nBad Header\r\n\r\n'],
     [505, 'an HTTP/2.0 request line', 'GET /hello/x HTTP/2.0\r\nHost: t\r\n\r\n'],
+    [505, 'an HTTP/3.0 request line', 'GET /hello/x HTTP/3.0\r\nHost: t\r\n\r\n'],
+    [400, 'anything after the HTTP version', 'GET /hello/x HTTP/1.1 extra\r\nHost: t\r\n\r\n'],
     [414, 'an over-long target', get(`/${'a'.repeat(20_000)}`)],
     [431, 'an over-long header', `GET /hello/x HTTP/1.1\r\nHost: t\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`],
   ])('answers %i to %s and keeps serving others', async (status, _, payload) => {
