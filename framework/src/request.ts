@@ -19,6 +19,7 @@ export interface RequestSource extends AsyncIterable<Uint8Array> {
 }
 
 const EMPTY = Buffer.alloc(0)
+const UTF8 = new TextDecoder('utf-8', { fatal: true }) // JSON is UTF-8 (RFC 8259 §8.1): other bytes are a 400
 /** Internal: the websocket upgrade is done, the body is empty, and of the source only the headers stay (a websocket lives long). */
 export const UPGRADED = Symbol('upgraded')
 
@@ -174,7 +175,7 @@ export class Request extends Map<string, unknown> {
   get json(): any {
     if (this.#json === undefined) {
       try {
-        this.#json = { value: JSON.parse(this.body.toString('utf8')) }
+        this.#json = { value: JSON.parse(UTF8.decode(this.body)) }
       } catch (error) {
         throw error instanceof HttpError ? error : new HttpError(400, 'Unparsable JSON body', { cause: error })
       }

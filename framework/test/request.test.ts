@@ -434,6 +434,11 @@ describe('request.json', () => {
     expect(await answer('/test', (request) => request.json, { method: 'POST', body: '{"foo' })).toEqual([400, 'Unparsable JSON body'])
     expect(await answer('/test', (request) => request.json, { method: 'POST' })).toEqual([400, 'Unparsable JSON body'])
   })
+
+  test('answers 400 "Unparsable JSON body" to a body that is not UTF-8, as Roll does', async () => {
+    const body = Buffer.from('{"name": "caf\xe9"}', 'latin1')
+    expect(await answer('/test', (request) => request.json, { method: 'POST', body })).toEqual([400, 'Unparsable JSON body'])
+  })
 })
 
 describe('request bodies', () => {

@@ -54,9 +54,10 @@ describe('the core', () => {
     expect(sum(core, 'code'), JSON.stringify(core)).toBeLessThanOrEqual(1520)
   })
 
-  // +1: server.ts says why a malformed version is a 400 and an unsupported one a 505.
+  // +2: why a malformed HTTP version is a 400 and an unsupported one a 505 (server.ts), the
+  // strict UTF-8 decoder of JSON bodies (request.ts).
   test('stays within about 2,000 lines, blanks and comments included', () => {
-    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2021)
+    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2022)
   })
 
   test.each(core.map((size) => [size.file, size.total] as const))('file %s stays within about 350 lines', (_file, total) => {
