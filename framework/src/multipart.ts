@@ -7,12 +7,21 @@ function uploadedFile(filename: string, contentType: string, data: Buffer): Uplo
   return { filename, contentType, data, size: data.length, text: () => data.toString('utf8') }
 }
 
+// Roll (multifruits) reads a quoted `filename*` of raw bytes, `filename*="iso-8859-1''caf\xe9.png"`,
+// which is no RFC 5987 ext-value, so busboy drops its part: busboy gets it unquoted and percent-encoded.
+function unquoteFilenameStar(body: Buffer, boundary: string | undefined): Buffer {
+  if (boundary === undefined || body.indexOf('*="') === -1) return body
+  const delimiter = `--${boundary}\r\n`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') // in part headers only, never in data
+  const quoted = new RegExp(`((?:^|\r\n)${delimiter}(?:[^\r\n]+\r\n)*?content-disposition:[^\r\n]*?filename\\*=)"([^"\r\n]*)"`, 'gi')
+  const percent = (byte: string) => `%${byte.charCodeAt(0).toString(16).padStart(2, '0')}`
+  return Buffer.from(body.toString('latin1').replace(quoted, (_, head, value: string) => head + value.replace(/[^\w!#$&+.^`|~%'-]/g, percent)), 'latin1')
+}
+
 // RFC 2046 §5.1.1: after the close delimiter come only padding and a CRLF-led epilogue.
 // busboy ignores whatever follows it, so a body like `--b--garbage` would pass as empty.
-function endsWell(body: Buffer, contentType: string): boolean {
-  const found = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType)
-  if (found === null) return true
-  const close = `--${found[1] ?? found[2]}--`
+function endsWell(body: Buffer, boundary: string | undefined): boolean {
+  if (boundary === undefined) return true
+  const close = `--${boundary}--`
   const start = body.toString('latin1', 0, close.length) === close ? 0 : body.indexOf(`\r\n${close}`) + 2
   if (start === 1) return true // no close delimiter: busboy reports the unexpected end
   const end = start + close.length
@@ -22,6 +31,8 @@ function endsWell(body: Buffer, contentType: string): boolean {
 /** Fills `form` and `files` from `body`; a malformed body is a 400 "Unparsable multipart body". */
 export async function parseMultipart(body: Buffer, contentType: string, form: Form, files: Files): Promise<void> {
   const { default: busboy } = await import('busboy') // at the first multipart body: an app starts without it
+  const found = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType)
+  const boundary = found === null ? undefined : found[1] ?? found[2]
   return new Promise((resolve, reject) => {
     const fail = (cause: unknown) => reject(new HttpError(400, 'Unparsable multipart body', { cause }))
     let parser: busboy.Busboy
@@ -49,9 +60,9 @@ export async function parseMultipart(body: Buffer, contentType: string, form: Fo
     })
     parser.on('error', fail)
     parser.on('close', () => Promise.all(pending).then(
-      () => (endsWell(body, contentType) ? resolve() : fail(new Error('data after the close delimiter'))),
+      () => (endsWell(body, boundary) ? resolve() : fail(new Error('data after the close delimiter'))),
       fail,
     ))
-    parser.end(body)
+    parser.end(unquoteFilenameStar(body, boundary))
   })
 }

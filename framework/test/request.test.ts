@@ -365,6 +365,27 @@ describe('request.form and request.files', () => {
     expect(files.get('baz').filename).toBe(filename)
   })
 
+  // Roll's test_parse_multipart_filename_star: a quoted value of raw latin-1 bytes.
+  test('honour a quoted filename* of raw bytes, as Roll does', async () => {
+    const body = Buffer.from(MULTIPART.replace('filename="baz.png"', `filename*="iso-8859-1''baz-\xe9.png"`), 'latin1')
+    const [form, files] = await inspect('/post', (request) => [request.form, request.files] as const, {
+      method: 'POST', body, headers: { Host: 'localhost:1707', Origin: 'http://localhost:7777', 'Content-Type': 'multipart/form-data; boundary=foofoo' },
+    })
+    expect(body.length).toBe(195)
+    expect(form.get('text1')).toBe('abc')
+    const file = files.get('baz') as UploadedFile
+    expect([file.filename, file.contentType, file.text()]).toEqual(['baz-é.png', 'image/png', 'abcdef'])
+  })
+
+  test('leave a quoted filename* inside uploaded data as it is', async () => {
+    const data = `--foofoo\r\nContent-Disposition: form-data; name=x; filename*="utf-8''a b.txt"\r\n`
+    const body = MULTIPART.replace('abcdef', data.replace(/foofoo/g, 'other'))
+    const files = await inspect('/post', (request) => request.files, {
+      method: 'POST', body, headers: { 'Content-Type': 'multipart/form-data; boundary=foofoo' },
+    })
+    expect(files.get('baz').text()).toBe(data.replace(/foofoo/g, 'other'))
+  })
+
   test('answer 400 "Unparsable multipart body" to garbage', async () => {
     const options = { method: 'POST', body: '--foofoo--foofoo--', headers: { 'Content-Type': 'multipart/form-data; boundary=foofoo' } }
     expect(await answer('/post', (request) => request.form, options)).toEqual([400, 'Unparsable multipart body'])

@@ -54,10 +54,11 @@ describe('the core', () => {
     expect(sum(core, 'code'), JSON.stringify(core)).toBeLessThanOrEqual(1520)
   })
 
-  // +2: why a malformed HTTP version is a 400 and an unsupported one a 505 (server.ts), the
-  // strict UTF-8 decoder of JSON bodies (request.ts).
+  // +13: why a malformed HTTP version is a 400 and an unsupported one a 505 (server.ts, 1),
+  // the strict UTF-8 decoder of JSON bodies (request.ts, 1), Roll's quoted raw-byte
+  // `filename*`, which busboy drops (multipart.ts, 11).
   test('stays within about 2,000 lines, blanks and comments included', () => {
-    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2022)
+    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2033)
   })
 
   test.each(core.map((size) => [size.file, size.total] as const))('file %s stays within about 350 lines', (_file, total) => {
