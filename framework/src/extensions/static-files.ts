@@ -3,8 +3,9 @@
 import { createReadStream } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import { basename, isAbsolute, join, resolve, sep } from 'node:path'
-import { contentType } from 'mime-types'
 import { HttpError, type Request, type Response, type Roll } from '../index.js'
+
+let mime: typeof import('mime-types') | undefined // loaded at the first file served: its tables take 10-30 ms to load
 
 /** Options of `staticFiles`. */
 export interface StaticFilesOptions {
@@ -41,26 +42,32 @@ export function staticFiles(app: Roll, options: StaticFilesOptions = {}): void {
   let prefix = options.prefix ?? '/static/'
   if (!prefix.startsWith('/')) throw new TypeError(`staticFiles(): prefix must start with '/', got '${prefix}'.`)
   if (!prefix.endsWith('/')) prefix += '/'
-  let realRoot = ''
+  const findRoot = () => realpath(resolve(root)).catch(() => undefined)
+  let realRoot: string | undefined
 
   async function serve(request: Request, response: Response, { path }: { path: string }) {
     if (isSuspicious(request, path)) throw new HttpError(400, 'Invalid file path')
+    realRoot ??= await findRoot() // missing at startup: it may exist by now
+    if (realRoot === undefined) throw new HttpError(404)
     let { file, stats } = await resolveFile(realRoot, join(realRoot, path))
     if (stats.isDirectory()) {
       if (!defaultIndex) throw new HttpError(404)
       ;({ file, stats } = await resolveFile(realRoot, join(file, defaultIndex)))
     }
     if (!stats.isFile()) throw new HttpError(404)
-    response.headers['Content-Type'] = contentType(basename(file)) || 'application/octet-stream'
+    mime ??= await import('mime-types')
+    response.headers['Content-Type'] = mime.contentType(basename(file)) || 'application/octet-stream'
     response.headers['Content-Length'] = stats.size
     // Opened only when the response is written: nothing to close if it never is.
     response.body = (async function* () { yield* createReadStream(file) })()
   }
 
   app.listen('startup', async () => {
-    realRoot = await realpath(resolve(root)).catch(() => {
-      throw new Error(`staticFiles(): the root folder '${root}' does not exist; create it or pass another \`root\`.`)
-    })
+    // Roll accepts a missing root too: its requests are 404 until the folder exists.
+    realRoot = await findRoot()
+    if (realRoot === undefined) {
+      console.warn(`staticFiles(): the \`root\` folder '${resolve(root)}' does not exist, so ${prefix} answers 404 until it does; create it or pass another \`root\`.`)
+    }
     app.route(`${prefix}{path:any}`, { name }, serve)
   })
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Roll } from '@roll/framework'
 import { namedUrl, staticFiles, type StaticFilesOptions } from '@roll/framework/extensions'
 import { createClient, createLiveClient, type Client } from '@roll/framework/testing'
@@ -36,6 +36,7 @@ let client: Client | undefined
 afterEach(async () => {
   await client?.close()
   client = undefined
+  vi.restoreAllMocks()
 })
 
 function serving(options: StaticFilesOptions = {}): Client {
@@ -113,10 +114,31 @@ describe('staticFiles', () => {
     expect(urlFor('static', { path: 'path/myfile.png' })).toBe('/static/path/myfile.png')
   })
 
-  it('fails at startup, naming the option, when root does not exist', async () => {
+  it('accepts a root that does not exist, warns once at startup naming it, and answers 404 until it exists', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const app = new Roll()
-    staticFiles(app, { root: join(base, 'nope') })
-    await expect(app.startup()).rejects.toThrow('staticFiles(): the root folder')
+    const missing = join(base, 'later')
+    staticFiles(app, { root: missing, prefix: '/later/' })
+    client = createClient(app)
+    expect((await client.get('/later/file.txt')).status).toBe(404)
+    expect((await client.get('/later/file.txt')).status).toBe(404)
+    expect(warn.mock.calls).toEqual([[
+      `staticFiles(): the \`root\` folder '${missing}' does not exist, so /later/ answers 404 until it does; create it or pass another \`root\`.`,
+    ]])
+    mkdirSync(missing)
+    writeFileSync(join(missing, 'file.txt'), 'here now')
+    expect((await client.get('/later/file.txt')).text).toBe('here now')
+  })
+
+  it('can be registered twice with roots that do not exist, as in Roll', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const app = new Roll()
+    staticFiles(app, { root: join(base, 'nope'), prefix: '/static/', name: 'statics' })
+    staticFiles(app, { root: join(base, 'nada'), prefix: '/medias/', name: 'medias' })
+    const urlFor = namedUrl(app)
+    await app.startup()
+    expect(urlFor('statics', { path: 'myfile.png' })).toBe('/static/myfile.png')
+    expect(urlFor('medias', { path: 'myfile.mp3' })).toBe('/medias/myfile.mp3')
   })
 
   it('streams a file through a real server', async () => {
