@@ -1,7 +1,7 @@
 // staticFiles: serves the files under a folder, registered at startup as Roll does.
 // For development: a production site puts a web server or a CDN in front.
-import { createReadStream } from 'node:fs'
-import { realpath, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { open, realpath, stat } from 'node:fs/promises'
 import { basename, isAbsolute, join, resolve, sep } from 'node:path'
 import { HttpError, type Request, type Response, type Roll } from '../index.js'
 
@@ -32,6 +32,23 @@ async function resolveFile(root: string, candidate: string) {
   return { file, stats: await stat(file) }
 }
 
+// The file is opened when the response is written, so nothing is left open if it never is;
+// the handler checked it by path (realpath under root, stat), so the descriptor is streamed
+// only if it is that very file (device, inode, size): a path swapped in between (a symlink
+// out of root) is never served, the response is cut short instead.
+async function* streamChecked(file: string, checked: Stats) {
+  const handle = await open(file)
+  try {
+    const opened = await handle.stat()
+    if (opened.dev !== checked.dev || opened.ino !== checked.ino || opened.size !== checked.size) {
+      throw new Error(`staticFiles(): '${file}' changed between its check and its opening; not served`)
+    }
+    yield* handle.createReadStream()
+  } finally {
+    await handle.close()
+  }
+}
+
 /**
  * Serves the files under `root` at `prefix`, streamed, with the Content-Type of their
  * extension; anything resolving outside `root` is 400 or 404, never served.
@@ -58,8 +75,7 @@ export function staticFiles(app: Roll, options: StaticFilesOptions = {}): void {
     mime ??= await import('mime-types')
     response.headers['Content-Type'] = mime.contentType(basename(file)) || 'application/octet-stream'
     response.headers['Content-Length'] = stats.size
-    // Opened only when the response is written: nothing to close if it never is.
-    response.body = (async function* () { yield* createReadStream(file) })()
+    response.body = streamChecked(file, stats)
   }
 
   app.listen('startup', async () => {

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Roll } from '@roll/framework'
 import { namedUrl, staticFiles, type StaticFilesOptions } from '@roll/framework/extensions'
 import { createClient, createLiveClient, type Client } from '@roll/framework/testing'
+import { rawConnection } from '../_raw-http.js'
 
 // root/  index.html style.css data.bin sub/index.html empty/ inside -> style.css
 //        escape -> ../secret.txt  outdir -> ..  sub/up -> ../../secret.txt
@@ -240,5 +241,99 @@ describe('staticFiles, beyond the shared tree', () => {
     client = createClient(app)
     await client.get('/static/README')
     expect(urlFor('static', { path: 'css/site.css' })).toBe('/static/css/site.css')
+  })
+})
+
+describe('staticFiles streams the very file it checked', () => {
+  // folder/  pub/  secret.txt (outside root, as long as pub/swap.txt)
+  let folder: string
+  let pub: string
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'roll-static-swap-'))
+    pub = join(folder, 'pub')
+    mkdirSync(pub)
+    writeFileSync(join(folder, 'secret.txt'), 'secret text')
+  })
+  afterAll(() => rmSync(folder, { recursive: true, force: true }))
+
+  // Linux only: which files this process holds open.
+  const isOpen = (file: string) => readdirSync('/proc/self/fd').some((fd) => {
+    try { return readlinkSync(`/proc/self/fd/${fd}`) === realpathSync(file) } catch { return false }
+  })
+
+  const swaps: Array<[string, (path: string) => void]> = [
+    ['a symlink out of root', (path) => { rmSync(path); symlinkSync(join(folder, 'secret.txt'), path) }],
+    ['another file', (path) => { writeFileSync(`${path}.new`, 'secret text'); renameSync(`${path}.new`, path) }],
+  ]
+  for (const [what, swap] of swaps) {
+    it(`does not serve ${what} put in place of the file between its check and its opening`, async () => {
+      const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+      const swapping = () => {
+        const app = new Roll()
+        staticFiles(app, { root: pub })
+        // The handler has checked the path; the file is opened when the body is written, after this.
+        app.listen('response', () => swap(join(pub, 'swap.txt')))
+        return app
+      }
+      writeFileSync(join(pub, 'swap.txt'), 'public text')
+      client = createClient(swapping())
+      await expect(client.get('/static/swap.txt')).rejects.toThrow('cut short')
+      writeFileSync(join(pub, 'swap.txt'), 'public text')
+      const live = await createLiveClient(swapping())
+      try {
+        expect(await live.get('/static/swap.txt').then((response) => response.text, () => '')).not.toContain('secret')
+      } finally {
+        await live.close()
+        rmSync(join(pub, 'swap.txt'))
+      }
+      expect(String(logged.mock.calls[0])).toContain('changed between its check and its opening')
+    })
+  }
+
+  it('keeps streaming the file it opened when another is renamed over it', async () => {
+    const size = 1024 * 1024
+    writeFileSync(join(pub, 'big.txt'), 'a'.repeat(size))
+    const app = new Roll()
+    staticFiles(app, { root: pub })
+    app.listen('response', (request, response) => {
+      const chunks = response.body as AsyncIterable<Buffer>
+      response.body = (async function* () {
+        let first = true
+        for await (const chunk of chunks) {
+          yield chunk
+          if (first) {
+            writeFileSync(join(pub, 'other.txt'), 'b'.repeat(size))
+            renameSync(join(pub, 'other.txt'), join(pub, 'big.txt'))
+            first = false
+          }
+        }
+      })()
+    })
+    client = createClient(app)
+    const response = await client.get('/static/big.txt')
+    expect(response.body.length).toBe(size)
+    expect(response.text).toBe('a'.repeat(size))
+  })
+
+  it.skipIf(process.platform !== 'linux')('closes the file when the client leaves mid-stream, and opens none for a body never written', async () => {
+    writeFileSync(join(pub, 'huge.bin'), Buffer.alloc(32 * 1024 * 1024))
+    const app = new Roll()
+    staticFiles(app, { root: pub })
+    const live = await createLiveClient(app)
+    try {
+      const connection = await rawConnection(live.port)
+      connection.socket.write('GET /static/huge.bin HTTP/1.1\r\nHost: t\r\n\r\n')
+      await connection.waitFor('200 OK')
+      connection.socket.pause()
+      expect(isOpen(join(pub, 'huge.bin'))).toBe(true)
+      connection.socket.destroy()
+      await vi.waitFor(() => expect(isOpen(join(pub, 'huge.bin'))).toBe(false))
+    } finally {
+      await live.close()
+    }
+    app.listen('response', (request, response) => { response.body = 'replaced' })
+    client = createClient(app)
+    expect((await client.get('/static/huge.bin')).text).toBe('replaced')
+    expect(isOpen(join(pub, 'huge.bin'))).toBe(false)
   })
 })
