@@ -26,12 +26,11 @@ type Serve = (app: unknown, options: { port: number; host: string }) => Promise<
 
 // The app's own framework (resolved from the app, as its bundles resolve it), loaded as
 // the worker starts, while the supervisor builds: every bundle imports it first. A failure
-// is reported when a bundle is to be served.
+// is reported when a bundle is to be served (the last lines wait for it without throwing).
 const framework = (async () => {
   const path = createRequire(join(process.cwd(), 'package.json')).resolve('@roll/framework')
   return ((await import(pathToFileURL(path).href)) as { serve: Serve }).serve
 })()
-framework.catch(() => {})
 interface WebSocketLike { close(code: number, reason: string): Promise<void> }
 interface DevApp {
   shutdown?: () => Promise<unknown>

@@ -36,15 +36,17 @@ export function removeDeadFolders(parent: string): void {
   }
 }
 
+const rollFolder = (root: string) => join(root, 'node_modules', '.roll')
+
 /**
  * The app's external imports at the last build (`import "zod"` lines), which each worker
  * loads as it boots, before any bundle. It outlives roll dev: the first worker of the
  * next one boots during the first build, and preloads what the app imported last time.
  */
-export const preloadPath = (root: string) => join(root, 'node_modules', '.roll', 'preload.mjs')
+export const preloadPath = (root: string) => join(rollFolder(root), 'preload.mjs')
 
 export function createBundleFolder(root: string): BundleFolder {
-  const parent = join(root, 'node_modules', '.roll')
+  const parent = rollFolder(root)
   removeDeadFolders(parent)
   const path = join(parent, `dev-${process.pid}`)
   mkdirSync(path, { recursive: true })
