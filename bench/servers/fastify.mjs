@@ -15,6 +15,7 @@ app.setNotFoundHandler(async (request, reply) => {
   return decodeURIComponent(mark === -1 ? url : url.slice(0, mark))
 })
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' })
+export const server = app.server
 process.send?.('ready')
 // The bench asks for the CPU time this server has used, to compare the cost per request.
 process.on('message', () => process.send?.(process.cpuUsage()))

@@ -8,7 +8,7 @@ const send = (response, status, type, body) => {
   response.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) })
   response.end(body)
 }
-const server = createServer((request, response) => {
+export const server = createServer((request, response) => {
   const url = request.url
   const mark = url.indexOf('?')
   const path = mark === -1 ? url : url.slice(0, mark)

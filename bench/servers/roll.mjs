@@ -15,7 +15,7 @@ app.route('/echo', { methods: ['POST'] }, async (request, response) => {
   response.json = await request.json
 })
 // Unknown paths: Roll's own 404 (body: the path).
-await serve(app, { port: Number(process.env.PORT) })
+export const { server } = await serve(app, { port: Number(process.env.PORT) })
 process.send?.('ready')
 // The bench asks for the CPU time this server has used, to compare the cost per request.
 process.on('message', () => process.send?.(process.cpuUsage()))
