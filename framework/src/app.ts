@@ -3,15 +3,13 @@
 import { Cookies } from './cookies.js'
 import { HttpError, statusPhrase } from './errors.js'
 import { Files, Form, Query } from './multidict.js'
-import { LOADED, Request } from './request.js'
+import { HTTP_METHODS, LOADED, Request } from './request.js'
 import { Response } from './response.js'
 import { Router, type RouterLike } from './router.js'
 import type { Handler, PathParams, Route, RouteOptions, RoutePayload, RollEvents, ViewClass } from './types.js'
 import type { WebSocketHandler } from './websocket.js'
 
-/** HTTP verbs in Roll's order. */
-export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT', 'PATCH'] as const
-
+export { HTTP_METHODS } from './request.js'
 const METHODS = new Set<string>(HTTP_METHODS)
 const PROTOCOLS = ['http', 'websocket']
 
@@ -70,7 +68,7 @@ export class Roll extends Map<string, unknown> {
   readonly maxMessageSize: number
   #router?: RouterLike<RoutePayload>
   #paths = new Map<RoutePayload, string>() // each route's payload, with the path it was first registered under
-  #listeners: Record<string, Listener[]> = Object.create(null)
+  #listeners = new Map<string, Listener[]>()
 
   constructor(options: RollOptions = {}) {
     super()
@@ -121,7 +119,7 @@ export class Roll extends Map<string, unknown> {
     const payload = (this.#router ??= new this.Router()).add(path, { ...handlers, ...extras } as RoutePayload)
     payload.protocol ??= 'http'
     if (!this.#paths.has(payload)) this.#paths.set(payload, path)
-    for (const listener of this.#listeners['route:add'] ?? []) if (listener(path, view, options)) break
+    for (const listener of this.#listeners.get('route:add') ?? []) if (listener(path, view, options)) break
     return view
   }
 
@@ -140,7 +138,7 @@ export class Roll extends Map<string, unknown> {
   listen<N extends string, L extends Listener>(name: Custom<N>, listener: L): L
   listen(name: string, listener: Listener): Listener {
     if (typeof listener !== 'function') throw new TypeError(`app.listen('${name}'): the listener must be a function, got ${typeof listener}.`)
-    ;(this.#listeners[name] ??= []).push(listener)
+    this.#listeners.set(name, [...(this.#listeners.get(name) ?? []), listener])
     return listener
   }
 
@@ -148,7 +146,7 @@ export class Roll extends Map<string, unknown> {
   async hook<K extends keyof RollEvents>(name: K, ...args: Parameters<RollEvents[K]>): Promise<unknown>
   async hook<N extends string>(name: Custom<N>, ...args: unknown[]): Promise<unknown>
   async hook(name: string, ...args: unknown[]): Promise<unknown> {
-    for (const listener of this.#listeners[name] ?? []) {
+    for (const listener of this.#listeners.get(name) ?? []) {
       const result = await listener(...args)
       if (result) return result
     }
@@ -156,7 +154,7 @@ export class Roll extends Map<string, unknown> {
   }
 
   /** True when `name` has listeners: lets the hot path skip a hook nobody listens to. */
-  #listens(name: string): boolean { return this.#listeners[name] !== undefined }
+  #listens(name: string): boolean { return this.#listeners.has(name) }
 
   /** Fires `startup`; servers and the test client call it. */
   async startup(): Promise<void> { await this.hook('startup') }
@@ -207,8 +205,8 @@ export class Roll extends Map<string, unknown> {
     // An answer, not a failure: its HttpError (which costs more than the rest) only for `error` listeners.
     if (refused !== undefined) return this.#listens('error') ? this.#fail(request, response, HttpError.answer(...refused)) : sendText(response, refused[0], refused[1] ?? statusPhrase(refused[0])!)
     const loading = request.route.payload!.lazyBody ? LOADED : request.loadBody()
-    if (loading === LOADED && !this.#listens('request')) return this.#callHandler(request, response)
-    return loading.then(async () => (this.#listens('request') && (await this.hook('request', request, response))) || this.#callHandler(request, response))
+    if (!this.#listens('request')) return loading === LOADED ? this.#callHandler(request, response) : loading.then(() => this.#callHandler(request, response))
+    return loading.then(() => this.hook('request', request, response)).then((done) => done || this.#callHandler(request, response))
   }
 
   #callHandler(request: Request, response: Response): unknown {

@@ -1,6 +1,7 @@
 // The request a handler receives: method, path, headers, query, cookies and a body
 // that is read before the handler runs, or lazily on `lazyBody` routes.
 import { parseCookie } from 'cookie'
+import { Buffer } from 'node:buffer' // not the global: that is a getter
 import type { Readable } from 'node:stream'
 import type { Roll } from './app.js'
 import { HttpError } from './errors.js'
@@ -17,6 +18,11 @@ export interface RequestSource extends AsyncIterable<Uint8Array> {
   url?: string
   headers: Record<string, string | string[] | undefined>
 }
+
+/** HTTP verbs in Roll's order. */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT', 'PATCH'] as const
+// Node's method strings are not interned: each lookup by one (the route's handler) would hash it again.
+const INTERNED = new Map<string, string>(HTTP_METHODS.map((method) => [method, method]))
 
 const EMPTY = Buffer.alloc(0)
 const UTF8 = new TextDecoder('utf-8', { fatal: true }) // JSON is UTF-8 (RFC 8259 §8.1): other bytes are a 400
@@ -100,7 +106,8 @@ export class Request extends Map<string, unknown> {
     super()
     this.app = app
     this.#source = source
-    this.method = (source.method ?? 'GET').toUpperCase()
+    const method = source.method ?? 'GET'
+    this.method = INTERNED.get(method) ?? method.toUpperCase()
     this.url = source.url ?? '/'
   }
 
@@ -153,8 +160,8 @@ export class Request extends Map<string, unknown> {
   /** The query string as a `Query` multidict (blank values kept). */
   get query(): Query {
     if (this.#query === undefined) {
-      this.#query = new this.app.Query()
-      for (const [key, value] of new URLSearchParams(this.queryString)) this.#query.add(key, value)
+      const query = (this.#query = new this.app.Query())
+      new URLSearchParams(this.queryString).forEach((value, key) => query.add(key, value)) // no iterator, no entry arrays
     }
     return this.#query
   }
@@ -239,7 +246,7 @@ export class Request extends Map<string, unknown> {
         (error: HttpError) => { this.#multipartError = error },
       )
     }
-    await this.#multipart
+    if (this.#multipart !== undefined) await this.#multipart
   }
 
   /** Loads the body and returns it. */

@@ -1,6 +1,7 @@
 // Writing a Response on the wire, for HTTP requests and refused websocket upgrades alike:
 // framing (Content-Length or chunked), cookies, streamed bodies pulled as fast as the
 // client reads, and the last-resort plain 500.
+import { Buffer } from 'node:buffer' // not the global: that is a getter
 import type { Socket } from 'node:net'
 import { logUnexpected } from './app.js'
 import { HttpError } from './errors.js'
@@ -20,15 +21,16 @@ export interface ResponseSink {
 
 export const TEXT = 'text/plain; charset=utf-8'
 
-// One pass over the handler's headers: drop a Content-Length set by hand under another
-// spelling (ours replaces it; two would be a framing error), and tell whether a
-// Content-Type is set.
+// One pass over the handler's headers: drop a Content-Length set by hand under another spelling
+// (ours replaces it; two would be a framing error), and tell whether a Content-Type is set.
+// The usual spellings are not lower-cased: that costs a new string each.
 function prepareHeaders(headers: Headers): boolean {
-  let hasType = headers['Content-Type'] !== undefined
+  let hasType = false
   for (const name in headers) {
-    const lower = name.toLowerCase()
+    if (name === 'Content-Length') continue
+    const lower = name === 'Content-Type' ? 'content-type' : name.toLowerCase()
     if (lower === 'content-type') hasType = true
-    else if (lower === 'content-length' && name !== 'Content-Length') delete headers[name]
+    else if (lower === 'content-length') delete headers[name]
   }
   return hasType
 }

@@ -56,9 +56,10 @@ describe('the core', () => {
 
   // +13: why a malformed HTTP version is a 400 and an unsupported one a 505 (server.ts, 1),
   // the strict UTF-8 decoder of JSON bodies (request.ts, 1), Roll's quoted raw-byte
-  // `filename*`, which busboy drops (multipart.ts, 11).
+  // `filename*`, which busboy drops (multipart.ts, 11). +7: the hot path's interned method
+  // names and its imports of node:buffer, whose global is a getter (request.ts, wire.ts; issue 14).
   test('stays within about 2,000 lines, blanks and comments included', () => {
-    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2033)
+    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2040)
   })
 
   test.each(core.map((size) => [size.file, size.total] as const))('file %s stays within about 350 lines', (_file, total) => {
