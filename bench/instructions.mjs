@@ -1,6 +1,6 @@
 // Instructions per request of raw node:http, fastify and roll, counted by valgrind's
-// callgrind: the steadiest of the measures (two runs of the same code differ by about
-// 0.05%), where CPU time on this shared machine drifts by 25%. Each server runs alone in a
+// callgrind: the steadiest of the measures (two runs of the same code differ by less
+// than 0.05%), where CPU time on this shared machine drifts by 25%. Each server runs alone in a
 // node process under callgrind, on the in-memory connection of the in-process bench
 // (in-memory.mjs): a warm-up, then `short` or `long` more requests; the difference of the
 // two counts, over the difference of requests, is the cost of one request, start-up and
@@ -39,13 +39,14 @@ if (spawnSync('valgrind', ['--version']).error) {
 
 const dir = mkdtempSync(join(tmpdir(), 'roll-instructions-'))
 const self = fileURLToPath(import.meta.url)
-// Fixed seeds (V8's hash and random seeds) and no address randomization where `setarch -R`
-// exists: two runs of the same code then differ by about 0.05% instead of 0.5%.
+// Fixed seeds (V8's hash and random seeds), a GC schedule that does not depend on the clock
+// (the machine's load changed counts by 1% without it) and no address randomization where
+// `setarch -R` exists: two runs of the same code then differ by less than 0.05%.
 const noAslr = spawnSync('setarch', ['-R', 'true']).status === 0
 async function instructions(name, route, count) {
   const out = join(dir, `${name}-${route}-${count}.out`)
   // --single-threaded: no JIT or GC helper threads, so the count does not depend on their timing.
-  const node = [process.execPath, '--single-threaded', '--hash-seed=1', '--random-seed=1', self, '--child', name, route, String(count)]
+  const node = [process.execPath, '--single-threaded', '--hash-seed=1', '--random-seed=1', '--predictable-gc-schedule', self, '--child', name, route, String(count)]
   const valgrind = ['valgrind', '--tool=callgrind', `--callgrind-out-file=${out}`, '--smc-check=all-non-file', ...node]
   const [command, ...args] = noAslr ? ['setarch', '-R', ...valgrind] : valgrind
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] })

@@ -69,6 +69,7 @@ export class Roll extends Map<string, unknown> {
   #router?: RouterLike<RoutePayload>
   #paths = new Map<RoutePayload, string>() // each route's payload, with the path it was first registered under
   #listeners = new Map<string, Listener[]>()
+  #perRequest = false // until a per-request event has a listener, a request checks this, not a Map per event
 
   constructor(options: RollOptions = {}) {
     super()
@@ -139,6 +140,7 @@ export class Roll extends Map<string, unknown> {
   listen(name: string, listener: Listener): Listener {
     if (typeof listener !== 'function') throw new TypeError(`app.listen('${name}'): the listener must be a function, got ${typeof listener}.`)
     this.#listeners.set(name, [...(this.#listeners.get(name) ?? []), listener])
+    this.#perRequest ||= ['headers', 'request', 'response', 'error'].includes(name)
     return listener
   }
 
@@ -154,7 +156,7 @@ export class Roll extends Map<string, unknown> {
   }
 
   /** True when `name` has listeners: lets the hot path skip a hook nobody listens to. */
-  #listens(name: string): boolean { return this.#listeners.has(name) }
+  #listens(name: string): boolean { return this.#perRequest && this.#listeners.has(name) }
 
   /** Fires `startup`; servers and the test client call it. */
   async startup(): Promise<void> { await this.hook('startup') }

@@ -49,17 +49,19 @@ describe('the core', () => {
 
   // 20 lines past STYLE.md's 1,500 / 2,000 since the hot path (issue 14) answers a
   // synchronous request without a promise and reads a Node body by its events: a few
-  // percent of CPU per request (docs/discussions/decisions.md, "The hot path").
+  // percent of CPU per request (docs/discussions/decisions.md, "The hot path"); +1 since a
+  // request checks one flag, not a Map per lifecycle event, until such a listener exists.
   test('stays within about 1,500 lines of code', () => {
-    expect(sum(core, 'code'), JSON.stringify(core)).toBeLessThanOrEqual(1520)
+    expect(sum(core, 'code'), JSON.stringify(core)).toBeLessThanOrEqual(1521)
   })
 
   // +13: why a malformed HTTP version is a 400 and an unsupported one a 505 (server.ts, 1),
   // the strict UTF-8 decoder of JSON bodies (request.ts, 1), Roll's quoted raw-byte
-  // `filename*`, which busboy drops (multipart.ts, 11). +7: the hot path's interned method
-  // names and its imports of node:buffer, whose global is a getter (request.ts, wire.ts; issue 14).
+  // `filename*`, which busboy drops (multipart.ts, 11). +9: the hot path's interned method
+  // names, its imports of node:buffer, whose global is a getter, and the flag of per-request
+  // listeners (request.ts, wire.ts, app.ts; issue 14).
   test('stays within about 2,000 lines, blanks and comments included', () => {
-    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2040)
+    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2042)
   })
 
   test.each(core.map((size) => [size.file, size.total] as const))('file %s stays within about 350 lines', (_file, total) => {
