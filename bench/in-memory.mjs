@@ -18,7 +18,7 @@ const rawRequest = (line) => line.startsWith('POST')
   ? `${line} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${echoBody.length}\r\n\r\n${echoBody}`
   : `${line} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n`
 /** PIPELINED requests to `route`, as bytes. */
-export const payloadOf = (route) => Buffer.from(rawRequest(routes[route]).repeat(PIPELINED))
+const payloadOf = (route) => Buffer.from(rawRequest(routes[route]).repeat(PIPELINED))
 
 /** bench/servers' raw, fastify and roll, listening on port 0 as they would in production. */
 export async function importServers(names = ['raw', 'fastify', 'roll']) {

@@ -139,7 +139,7 @@ export class Roll extends Map<string, unknown> {
   listen<N extends string, L extends Listener>(name: Custom<N>, listener: L): L
   listen(name: string, listener: Listener): Listener {
     if (typeof listener !== 'function') throw new TypeError(`app.listen('${name}'): the listener must be a function, got ${typeof listener}.`)
-    this.#listeners.set(name, [...(this.#listeners.get(name) ?? []), listener])
+    this.#listeners.get(name)?.push(listener) ?? this.#listeners.set(name, [listener]) // the same list: a hook running sees it
     this.#perRequest ||= ['headers', 'request', 'response', 'error'].includes(name)
     return listener
   }

@@ -45,6 +45,14 @@ describe('app.listen and app.hook', () => {
     expect(third).not.toHaveBeenCalled()
   })
 
+  test('a listener added while the event fires runs in that same hook, as in Roll', async () => {
+    const app = new Roll()
+    const calls: string[] = []
+    app.listen('custom', () => { calls.push('first'); app.listen('custom', () => { calls.push('added') }) })
+    await app.hook('custom')
+    expect(calls).toEqual(['first', 'added'])
+  })
+
   test('hook resolves to undefined for an event nobody listens to', async () => {
     expect(await new Roll().hook('nobody')).toBeUndefined()
   })
