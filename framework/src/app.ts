@@ -31,6 +31,9 @@ const isClass = (view: unknown): view is ViewClass =>
 const isPromise = (value: unknown): value is Promise<unknown> =>
   value !== null && typeof value === 'object' && typeof (value as Promise<unknown>).then === 'function'
 
+// `next(value)` now, or once `value` settles if it is a promise: a step waits only for what has to be waited for.
+const then = <T, R>(value: T | Promise<T>, next: (value: T) => R): R | Promise<R> => (isPromise(value) ? (value as Promise<T>).then(next) : next(value as T))
+
 function classHandlers(path: string, View: ViewClass, methods: unknown): Record<string, Function> {
   if (methods !== undefined) {
     throw new TypeError(`route '${path}': \`methods\` cannot be used with a class view; define onGet/onPost… on the class instead.`)
@@ -147,9 +150,15 @@ export class Roll extends Map<string, unknown> {
   /** Calls the listeners of `name` in order; the first truthy result stops the chain and is returned. */
   async hook<K extends keyof RollEvents>(name: K, ...args: Parameters<RollEvents[K]>): Promise<unknown>
   async hook<N extends string>(name: Custom<N>, ...args: unknown[]): Promise<unknown>
-  async hook(name: string, ...args: unknown[]): Promise<unknown> {
-    for (const listener of this.#listeners.get(name) ?? []) {
-      const result = await listener(...args)
+  async hook(name: string, ...args: unknown[]): Promise<unknown> { return this.#fire(name, args) }
+
+  // hook, but waiting only for a listener that returns a promise: a request whose listeners
+  // are synchronous (a health check, most extensions) takes no extra turn of the event loop.
+  #fire(name: string, args: unknown[], from = 0): unknown {
+    const listeners = this.#listeners.get(name) ?? []
+    for (let i = from; i < listeners.length; i++) {
+      const result = listeners[i](...args)
+      if (isPromise(result)) return result.then((value) => value || this.#fire(name, args, i + 1))
       if (result) return result
     }
     return undefined
@@ -170,12 +179,19 @@ export class Roll extends Map<string, unknown> {
    */
   routeRequest(request: Request, response: Response): boolean | Promise<boolean> {
     request.route = this.lookup(request.path)
-    return this.#listens('headers') ? this.hook('headers', request, response).then(Boolean) : false
+    return this.#listens('headers') ? then(this.#fire('headers', [request, response]), Boolean) : false
   }
 
   /** The end of the lifecycle, shared with refused websocket upgrades: fires `response`; a listener's error becomes the response. */
-  async respond(request: Request, response: Response): Promise<void> {
-    await this.hook('response', request, response).catch((error: unknown) => this.#fail(request, response, error))
+  async respond(request: Request, response: Response): Promise<void> { await this.#respond(request, response) }
+
+  #respond(request: Request, response: Response): void | Promise<void> {
+    try {
+      const done = this.#fire('response', [request, response])
+      if (isPromise(done)) return done.then(() => undefined, (error: unknown) => this.#fail(request, response, error))
+    } catch (error) {
+      return this.#fail(request, response, error)
+    }
   }
 
   /** Runs one request through the lifecycle; errors become the response, never a rejection. A promise only if a step had to wait. */
@@ -187,19 +203,18 @@ export class Roll extends Map<string, unknown> {
       running = this.#fail(request, response, error)
     }
     if (isPromise(running)) return this.#finish(request, response, running)
-    if (this.#listens('response')) return this.respond(request, response)
+    if (this.#listens('response')) return this.#respond(request, response)
   }
 
   async #finish(request: Request, response: Response, running: Promise<unknown>): Promise<void> {
     await running.catch((error: unknown) => this.#fail(request, response, error))
-    if (this.#listens('response')) await this.respond(request, response)
+    if (this.#listens('response')) await this.#respond(request, response)
   }
 
   // Routing, `headers`, the body, `request` and the handler, each awaited only if it must be.
   #handle(request: Request, response: Response): unknown {
     const answered = this.routeRequest(request, response)
-    if (answered === false) return this.#handleRoute(request, response)
-    return Promise.resolve(answered).then((done) => done || this.#handleRoute(request, response))
+    return answered === false ? this.#handleRoute(request, response) : then(answered, (done) => done || this.#handleRoute(request, response))
   }
 
   #handleRoute(request: Request, response: Response): unknown {
@@ -208,7 +223,8 @@ export class Roll extends Map<string, unknown> {
     if (refused !== undefined) return this.#listens('error') ? this.#fail(request, response, HttpError.answer(...refused)) : sendText(response, refused[0], refused[1] ?? statusPhrase(refused[0])!)
     const loading = request.route.payload!.lazyBody ? LOADED : request.loadBody()
     if (!this.#listens('request')) return loading === LOADED ? this.#callHandler(request, response) : loading.then(() => this.#callHandler(request, response))
-    return loading.then(() => this.hook('request', request, response)).then((done) => done || this.#callHandler(request, response))
+    const hooked = () => then(this.#fire('request', [request, response]), (done) => done || this.#callHandler(request, response))
+    return loading === LOADED ? hooked() : loading.then(hooked)
   }
 
   #callHandler(request: Request, response: Response): unknown {

@@ -50,18 +50,21 @@ describe('the core', () => {
   // 20 lines past STYLE.md's 1,500 / 2,000 since the hot path (issue 14) answers a
   // synchronous request without a promise and reads a Node body by its events: a few
   // percent of CPU per request (docs/discussions/decisions.md, "The hot path"); +1 since a
-  // request checks one flag, not a Map per lifecycle event, until such a listener exists.
+  // request checks one flag, not a Map per lifecycle event, until such a listener exists;
+  // +10 since listeners that return no promise are called without one (app.ts: `#fire`,
+  // `#respond`, `then`), which took 9% off every request of a server with a health check.
   test('stays within about 1,500 lines of code', () => {
-    expect(sum(core, 'code'), JSON.stringify(core)).toBeLessThanOrEqual(1521)
+    expect(sum(core, 'code'), JSON.stringify(core)).toBeLessThanOrEqual(1531)
   })
 
   // +13: why a malformed HTTP version is a 400 and an unsupported one a 505 (server.ts, 1),
   // the strict UTF-8 decoder of JSON bodies (request.ts, 1), Roll's quoted raw-byte
   // `filename*`, which busboy drops (multipart.ts, 11). +9: the hot path's interned method
   // names, its imports of node:buffer, whose global is a getter, and the flag of per-request
-  // listeners (request.ts, wire.ts, app.ts; issue 14).
+  // listeners (request.ts, wire.ts, app.ts; issue 14). +16: listeners called without a
+  // promise when they return none (app.ts; issue 14).
   test('stays within about 2,000 lines, blanks and comments included', () => {
-    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2042)
+    expect(sum(core, 'total'), JSON.stringify(core)).toBeLessThanOrEqual(2058)
   })
 
   test.each(core.map((size) => [size.file, size.total] as const))('file %s stays within about 350 lines', (_file, total) => {
@@ -69,10 +72,10 @@ describe('the core', () => {
   })
 
   // The router is a tree since it had to stay fast with 4,000 routes: its three files are
-  // on the reading path, which grew from about 800 lines to about 1,000.
+  // on the reading path, which grew from about 800 lines to about 1,000 (+7: synchronous listeners without a promise).
   test('keeps the reading path app → router → request → response within about 1,000 lines', () => {
     const path = core.filter((size) => ['app.ts', 'router.ts', 'route-path.ts', 'route-segment.ts', 'request.ts', 'response.ts'].includes(size.file))
-    expect(sum(path, 'total')).toBeLessThanOrEqual(1_020)
+    expect(sum(path, 'total')).toBeLessThanOrEqual(1_027)
   })
 })
 
