@@ -1,20 +1,8 @@
-// The five bench routes on Roll.
-import { Roll, serve } from '@roll/framework'
+// The five bench routes on Roll (roll-app.mjs), served by `serve` from the workspace's
+// framework/dist: no bundle, no health check.
+import { serve } from '@roll/framework'
+import { app } from './roll-app.mjs'
 
-const app = new Roll()
-app.route('/hello/{name}', (request, response, { name }) => {
-  response.body = `Hello ${name}`
-})
-app.route('/json', (request, response) => {
-  response.json = { message: 'Hello, World!' }
-})
-app.route('/query', (request, response) => {
-  response.json = { name: request.query.get('name'), n: request.query.get('n') }
-})
-app.route('/echo', { methods: ['POST'] }, async (request, response) => {
-  response.json = await request.json
-})
-// Unknown paths: Roll's own 404 (body: the path).
 export const { server } = await serve(app, { port: Number(process.env.PORT) })
 process.send?.('ready')
 // The bench asks for the CPU time this server has used, to compare the cost per request.

@@ -150,15 +150,22 @@ export class Roll extends Map<string, unknown> {
   /** Calls the listeners of `name` in order; the first truthy result stops the chain and is returned. */
   async hook<K extends keyof RollEvents>(name: K, ...args: Parameters<RollEvents[K]>): Promise<unknown>
   async hook<N extends string>(name: Custom<N>, ...args: unknown[]): Promise<unknown>
-  async hook(name: string, ...args: unknown[]): Promise<unknown> { return this.#fire(name, args) }
+  async hook(name: string, ...args: unknown[]): Promise<unknown> {
+    for (const listener of this.#listeners.get(name) ?? []) {
+      const result = await listener(...args)
+      if (result) return result
+    }
+    return undefined
+  }
 
-  // hook, but waiting only for a listener that returns a promise: a request whose listeners
-  // are synchronous (a health check, most extensions) takes no extra turn of the event loop.
-  #fire(name: string, args: unknown[], from = 0): unknown {
+  // hook for `headers`, `request` and `response`, but waiting only for a listener that returns a
+  // promise: a request whose listeners are synchronous (most extensions, roll start's health
+  // check) takes no extra turn of the event loop. Two arguments, not a spread: a request's cost.
+  #fire(name: string, request: Request, response: Response, from = 0): unknown {
     const listeners = this.#listeners.get(name) ?? []
     for (let i = from; i < listeners.length; i++) {
-      const result = listeners[i](...args)
-      if (isPromise(result)) return result.then((value) => value || this.#fire(name, args, i + 1))
+      const result = listeners[i](request, response)
+      if (isPromise(result)) return result.then((value) => value || this.#fire(name, request, response, i + 1))
       if (result) return result
     }
     return undefined
@@ -179,7 +186,7 @@ export class Roll extends Map<string, unknown> {
    */
   routeRequest(request: Request, response: Response): boolean | Promise<boolean> {
     request.route = this.lookup(request.path)
-    return this.#listens('headers') ? then(this.#fire('headers', [request, response]), Boolean) : false
+    return this.#perRequest ? then(this.#fire('headers', request, response), Boolean) : false // none: #fire gives undefined
   }
 
   /** The end of the lifecycle, shared with refused websocket upgrades: fires `response`; a listener's error becomes the response. */
@@ -187,7 +194,7 @@ export class Roll extends Map<string, unknown> {
 
   #respond(request: Request, response: Response): void | Promise<void> {
     try {
-      const done = this.#fire('response', [request, response])
+      const done = this.#fire('response', request, response)
       if (isPromise(done)) return done.then(() => undefined, (error: unknown) => this.#fail(request, response, error))
     } catch (error) {
       return this.#fail(request, response, error)
@@ -223,7 +230,7 @@ export class Roll extends Map<string, unknown> {
     if (refused !== undefined) return this.#listens('error') ? this.#fail(request, response, HttpError.answer(...refused)) : sendText(response, refused[0], refused[1] ?? statusPhrase(refused[0])!)
     const loading = request.route.payload!.lazyBody ? LOADED : request.loadBody()
     if (!this.#listens('request')) return loading === LOADED ? this.#callHandler(request, response) : loading.then(() => this.#callHandler(request, response))
-    const hooked = () => then(this.#fire('request', [request, response]), (done) => done || this.#callHandler(request, response))
+    const hooked = () => then(this.#fire('request', request, response), (done) => done || this.#callHandler(request, response))
     return loading === LOADED ? hooked() : loading.then(hooked)
   }
 
