@@ -6,11 +6,14 @@
 // connections for its timeouts. Rounds interleave the servers; medians and p25–p75 of the
 // per-round ratios. Roll comes from framework/dist (`npx tsc -b framework`).
 // Usage: node bench/http-in-process.mjs [rounds] [requests per round]
+import { buildRoll } from './build-roll.mjs'
 import { connect, importServers, PIPELINED, routes } from './in-memory.mjs'
 
 const rounds = Number(process.argv[2] ?? 21)
 const perRound = Number(process.argv[3] ?? 16_000)
-const servers = await importServers()
+const built = buildRoll()
+const servers = await importServers(['raw', 'fastify', 'roll', 'roll-built'])
+built.remove()
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
 const quartiles = (values) => { const sorted = [...values].sort((a, b) => a - b); return [sorted[values.length >> 2], sorted[(3 * values.length) >> 2]] }
@@ -22,7 +25,8 @@ const ratio = (values, over) => {
 const names = Object.keys(servers)
 
 console.log(`${rounds} interleaved rounds of ${perRound} requests per route and server, ${PIPELINED} pipelined on one in-memory connection; CPU µs per request, median`)
-console.log('route  raw     fastify roll    roll/raw (p25–p75) roll/fastify (p25–p75)')
+console.log('roll: served from the workspace; built: bundled by roll build, with roll start\'s bootstrap (its health check is a headers listener)')
+console.log('route  raw     fastify roll    built   roll/raw (p25–p75) built/raw (p25–p75) roll/fastify (p25–p75) built/fastify (p25–p75)')
 for (const route of Object.keys(routes)) {
   const exchanges = Object.fromEntries(names.map((name) => [name, connect(servers[name], name, route)]))
   const cpu = Object.fromEntries(names.map((name) => [name, []]))
@@ -41,6 +45,6 @@ for (const route of Object.keys(routes)) {
       cpu[name].push((used.user + used.system) / perRound)
     }
   }
-  console.log(`${route.padEnd(6)} ${names.map((name) => median(cpu[name]).toFixed(2).padEnd(7)).join(' ')} ${ratio(cpu.roll, cpu.raw)} ${ratio(cpu.roll, cpu.fastify)}`)
+  console.log(`${route.padEnd(6)} ${names.map((name) => median(cpu[name]).toFixed(2).padEnd(7)).join(' ')} ${ratio(cpu.roll, cpu.raw)} ${ratio(cpu['roll-built'], cpu.raw)} ${ratio(cpu.roll, cpu.fastify)} ${ratio(cpu['roll-built'], cpu.fastify)}`)
 }
 process.exit(0)

@@ -20,7 +20,7 @@ const rawRequest = (line) => line.startsWith('POST')
 /** PIPELINED requests to `route`, as bytes. */
 const payloadOf = (route) => Buffer.from(rawRequest(routes[route]).repeat(PIPELINED))
 
-/** bench/servers' raw, fastify and roll, listening on port 0 as they would in production. */
+/** bench/servers' raw, fastify and roll (and roll-built, once build-roll.mjs has built it), listening on port 0 as they would in production. */
 export async function importServers(names = ['raw', 'fastify', 'roll']) {
   process.env.PORT = '0'
   const servers = {}

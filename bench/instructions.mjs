@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildRoll } from './build-roll.mjs'
 import { connect, importServers, PIPELINED, routes } from './in-memory.mjs'
 
 const WARM = 8_192
@@ -37,6 +38,7 @@ if (spawnSync('valgrind', ['--version']).error) {
   process.exit(1)
 }
 
+const built = buildRoll() // the children inherit ROLL_BUILT
 const dir = mkdtempSync(join(tmpdir(), 'roll-instructions-'))
 const self = fileURLToPath(import.meta.url)
 // Fixed seeds (V8's hash and random seeds), a GC schedule that does not depend on the clock
@@ -58,7 +60,7 @@ async function instructions(name, route, count) {
 }
 
 // The runs are independent: as many at once as there are cores.
-const names = ['raw', 'fastify', 'roll']
+const names = ['raw', 'fastify', 'roll', 'roll-built']
 const runs = Object.keys(routes).flatMap((route) => names.flatMap((name) => [[name, route, SHORT], [name, route, long]]))
 const totals = new Map()
 const started = Date.now()
@@ -66,12 +68,15 @@ await Promise.all(Array.from({ length: availableParallelism() }, async () => {
   for (let run = runs.shift(); run !== undefined; run = runs.shift()) totals.set(run.join(' '), await instructions(...run))
 }))
 rmSync(dir, { recursive: true, force: true })
+built.remove()
 const perRequest = (name, route) => (totals.get(`${name} ${route} ${long}`) - totals.get(`${name} ${route} ${SHORT}`)) / (long - SHORT)
 
 const thousands = (value) => `${(value / 1000).toFixed(1)}k`.padEnd(9)
 console.log(`Instructions per request (callgrind, node --single-threaded), over ${long - SHORT} requests after ${WARM + SHORT} of warm-up, ${PIPELINED} pipelined on one in-memory connection; ${Math.round((Date.now() - started) / 1000)} s`)
-console.log('route  raw      fastify  roll     roll/raw roll/fastify')
+console.log('roll: served from the workspace; roll-built: bundled by roll build, with roll start\'s bootstrap (its health check is a headers listener)')
+console.log('route  raw      fastify  roll     built    roll/raw built/raw roll/fastify built/fastify')
 for (const route of Object.keys(routes)) {
-  const [raw, fastify, roll] = names.map((name) => perRequest(name, route))
-  console.log(`${route.padEnd(6)} ${thousands(raw)}${thousands(fastify)}${thousands(roll)}${(roll / raw).toFixed(3).padEnd(9)}${(roll / fastify).toFixed(3)}`)
+  const [raw, fastify, roll, built] = names.map((name) => perRequest(name, route))
+  const ratio = (value) => value.toFixed(3).padEnd(9)
+  console.log(`${route.padEnd(6)} ${thousands(raw)}${thousands(fastify)}${thousands(roll)}${thousands(built)}${ratio(roll / raw)}${ratio(built / raw)}${ratio(roll / fastify)}${ratio(built / fastify)}`)
 }

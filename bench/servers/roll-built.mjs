@@ -12,7 +12,10 @@ const createServer = http.createServer
 let created
 http.createServer = (...args) => (created = createServer(...args))
 syncBuiltinESMExports()
+const log = console.log
+console.log = () => {} // the bootstrap's start-up lines would cut into the benches' tables
 await import(pathToFileURL(process.env.ROLL_BUILT).href)
+console.log = log
 http.createServer = createServer
 syncBuiltinESMExports()
 
