@@ -2,12 +2,15 @@
 // medians, spread, req/s and the server's CPU time per request (user + sys of the server
 // process over a fixed number of requests, so it divides by exactly the requests answered;
 // steadier than req/s when the load generator, not the server, is the limit), and the
-// ratios roll/fastify and roll/raw of CPU per request, per round.
+// ratios roll/fastify and roll/raw of CPU per request, per round. Roll runs twice: served
+// from the workspace (roll), and bundled by `roll build` with roll start's bootstrap and
+// health check (built), as users ship it.
 // Usage: node bench/framework.mjs [rounds] [requests] [--quick]
 import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { buildRoll } from './build-roll.mjs'
 
 const quick = process.argv.includes('--quick')
 const [roundsArg, requestsArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'))
@@ -18,8 +21,8 @@ if (!(Number.isInteger(rounds) && rounds > 0 && Number.isInteger(requests) && re
   throw new Error(`usage: node bench/framework.mjs [rounds] [requests >= ${connections}] [--quick]`)
 }
 
-const servers = { raw: 'servers/raw.mjs', fastify: 'servers/fastify.mjs', roll: 'servers/roll.mjs' }
-const ports = { raw: 4101, fastify: 4103, roll: 4102 }
+const servers = { raw: 'servers/raw.mjs', fastify: 'servers/fastify.mjs', roll: 'servers/roll.mjs', built: 'servers/roll-built.mjs' }
+const ports = { raw: 4101, fastify: 4103, roll: 4102, built: 4104 }
 
 // A 1 KiB JSON body that JSON.stringify(JSON.parse(body)) gives back byte for byte.
 const echoBody = (() => {
@@ -107,9 +110,11 @@ const span = (values, digits = 0) =>
   `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`
 
 const names = Object.keys(servers)
+const ratios = [['roll', 'fastify'], ['roll', 'raw'], ['built', 'fastify'], ['built', 'raw']]
 const children = {}
 const results = {}
 const started = Date.now()
+const built = buildRoll() // the server processes inherit ROLL_BUILT
 try {
   for (const name of names) children[name] = await start(name)
   for (const route of routeNames) for (const name of names) await check(name, route)
@@ -121,28 +126,31 @@ try {
       const order = names.map((_, i) => names[(i + round - 1) % names.length])
       const run = {}
       for (const name of order) run[name] = await measure(children[name], name, route)
-      const entry = (results[route] ??= { perSecond: {}, cpu: {}, rollFastify: [], rollRaw: [] })
+      const entry = (results[route] ??= { perSecond: {}, cpu: {}, ratios: {} })
       for (const name of names) {
         ;(entry.perSecond[name] ??= []).push(run[name].perSecond)
         ;(entry.cpu[name] ??= []).push(run[name].cpuPerRequest)
       }
-      entry.rollFastify.push(run.roll.cpuPerRequest / run.fastify.cpuPerRequest)
-      entry.rollRaw.push(run.roll.cpuPerRequest / run.raw.cpuPerRequest)
+      for (const [name, peer] of ratios) (entry.ratios[`${name}/${peer}`] ??= []).push(run[name].cpuPerRequest / run[peer].cpuPerRequest)
       console.log(`round ${round} ${route.padEnd(5)} ` +
         names.map((name) => `${name} ${run[name].perSecond.toFixed(0)} req/s ${run[name].cpuPerRequest.toFixed(1)} µs`).join('   '))
     }
   }
 } finally {
   for (const child of Object.values(children)) child.kill()
+  built.remove()
 }
 
-console.log(`\n${rounds} interleaved rounds of ${requests} requests per route and server, ${connections} connections, ` +
+console.log('\nroll: served from the workspace; built: bundled by roll build, with roll start\'s bootstrap (its health check is a headers listener)')
+console.log(`${rounds} interleaved rounds of ${requests} requests per route and server, ${connections} connections, ` +
   `autocannon on loopback, ${((Date.now() - started) / 1000).toFixed(0)} s; median (min–max)`)
-console.log('route  raw req/s             fastify req/s         roll req/s            ' +
-  'raw µs CPU/req    fastify µs CPU/req  roll µs CPU/req   roll/fastify CPU     roll/raw CPU')
+const columns = [
+  ...names.map((name) => [`${name} req/s`, (entry) => span(entry.perSecond[name])]),
+  ...names.map((name) => [`${name} µs CPU/req`, (entry) => span(entry.cpu[name], 1)]),
+  ...ratios.map(([name, peer]) => [`${name}/${peer} CPU`, (entry) => span(entry.ratios[`${name}/${peer}`], 2)]),
+]
+const cell = (text, width) => text.padEnd(Math.max(width, text.length + 2))
+console.log(`route  ${columns.map(([title]) => cell(title, 20)).join('')}`)
 for (const route of routeNames) {
-  const entry = results[route]
-  console.log(`${route.padEnd(6)} ${names.map((name) => span(entry.perSecond[name]).padEnd(21)).join(' ')} ` +
-    `${names.map((name) => span(entry.cpu[name], 1).padEnd(name === 'fastify' ? 19 : 17)).join(' ')} ` +
-    `${span(entry.rollFastify, 2).padEnd(20)} ${span(entry.rollRaw, 2)}`)
+  console.log(`${route.padEnd(7)}${columns.map(([, value]) => cell(value(results[route]), 20)).join('')}`)
 }
