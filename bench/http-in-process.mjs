@@ -4,7 +4,7 @@
 // than over loopback (bench/framework.mjs). The servers are bench/servers' own, listening
 // (on port 0) as they would in production: a listening node:http server also tracks its
 // connections for its timeouts. Rounds interleave the servers; medians and p25–p75 of the
-// per-round ratios. Roll comes from framework/dist (`npx tsc -b framework`).
+// per-round ratios. Roll comes from framework/dist (`npm run build`).
 // Usage: node bench/http-in-process.mjs [rounds] [requests per round]
 import { buildRoll } from './build-roll.mjs'
 import { connect, importServers, PIPELINED, routes } from './in-memory.mjs'

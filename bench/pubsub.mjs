@@ -7,7 +7,7 @@
 // A client process holds the N websockets; one of them asks its server to publish a
 // message of 64 bytes; the time is from that request to the moment all N have it. The
 // servers also report their CPU time for one publish (user+sys, the workers summed).
-// Roll comes from framework/dist (`npx tsc -b framework`).
+// Roll comes from framework/dist (`npm run build`).
 // Usage: node bench/pubsub.mjs [rounds] [subscribers] [--quick]
 import cluster from 'node:cluster'
 import { fork } from 'node:child_process'

@@ -4,12 +4,12 @@
 // timing every router must give the expected route and placeholders for every lookup (exit 1 if
 // not). The machine drifts, so each round times every router once in rotating order, and a
 // router's ratio to find-my-way is taken within a round. Roll comes from framework/dist
-// (`npx tsc -b framework`). `--quick`: fewer, shorter rounds.
+// (`npm run build`). `--quick`: fewer, shorter rounds.
 import FindMyWay from 'find-my-way'
 import { RegExpRouter } from 'hono/router/reg-exp-router'
 import { TrieRouter } from 'hono/router/trie-router'
 import { addRoute, createRouter, findRoute } from 'rou3'
-import { Router } from '../framework/dist/router.js'
+import { Router } from '../framework/dist/index.js'
 import * as github from './github-api-routes.mjs'
 import * as routerBenchmark from './router-benchmark-routes.mjs'
 

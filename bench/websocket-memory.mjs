@@ -7,7 +7,7 @@
 // every connection every 2 s for 10 s (ws: `ws.ping()` on an interval; Roll: a loop of
 // `await ws.ping(undefined, { timeout })` in the handler); a connection that closes fails
 // the bench. Memory is measured again at the end of that phase and shown apart.
-// Roll comes from framework/dist (`npx tsc -b framework`).
+// Roll comes from framework/dist (`npm run build`).
 // Usage: node bench/websocket-memory.mjs [rounds] [connections] [--quick]
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'

@@ -1,5 +1,6 @@
 // The five bench routes on Roll (roll-app.mjs), served by `serve` from the workspace's
-// framework/dist: no bundle, no health check.
+// framework/dist (its own bundle of four entry points, as published): no roll build, no
+// health check.
 import { serve } from '@roll/framework'
 import { app } from './roll-app.mjs'
 
