@@ -12,10 +12,10 @@ const createServer = http.createServer
 let created
 http.createServer = (...args) => (created = createServer(...args))
 syncBuiltinESMExports()
-const log = console.log
-console.log = () => {} // the bootstrap's start-up lines would cut into the benches' tables
+// The bootstrap's lines (at start-up, and on the SIGTERM that ends a bench) would cut into
+// the benches' tables; its warnings and errors still show.
+console.log = () => {}
 await import(pathToFileURL(process.env.ROLL_BUILT).href)
-console.log = log
 http.createServer = createServer
 syncBuiltinESMExports()
 
