@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
+/** What the reports' two Roll columns are. */
+export const ROLL_COLUMNS = "roll: served from the workspace; built: bundled by roll build, with roll start's bootstrap (its health check is a headers listener)"
+
 /** Runs `roll build` into a temporary folder; returns the bundle's path and a function that removes it. */
 export function buildRoll() {
   const dir = mkdtempSync(join(tmpdir(), 'roll-bench-built-'))

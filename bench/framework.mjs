@@ -10,7 +10,7 @@ import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { buildRoll } from './build-roll.mjs'
+import { buildRoll, ROLL_COLUMNS } from './build-roll.mjs'
 
 const quick = process.argv.includes('--quick')
 const [roundsArg, requestsArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'))
@@ -141,7 +141,7 @@ try {
   built.remove()
 }
 
-console.log('\nroll: served from the workspace; built: bundled by roll build, with roll start\'s bootstrap (its health check is a headers listener)')
+console.log(`\n${ROLL_COLUMNS}`)
 console.log(`${rounds} interleaved rounds of ${requests} requests per route and server, ${connections} connections, ` +
   `autocannon on loopback, ${((Date.now() - started) / 1000).toFixed(0)} s; median (min–max)`)
 const columns = [

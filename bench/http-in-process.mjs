@@ -6,7 +6,7 @@
 // connections for its timeouts. Rounds interleave the servers; medians and p25–p75 of the
 // per-round ratios. Roll comes from framework/dist (`npm run build`).
 // Usage: node bench/http-in-process.mjs [rounds] [requests per round]
-import { buildRoll } from './build-roll.mjs'
+import { buildRoll, ROLL_COLUMNS } from './build-roll.mjs'
 import { connect, importServers, PIPELINED, routes } from './in-memory.mjs'
 
 const rounds = Number(process.argv[2] ?? 21)
@@ -25,7 +25,7 @@ const ratio = (values, over) => {
 const names = Object.keys(servers)
 
 console.log(`${rounds} interleaved rounds of ${perRound} requests per route and server, ${PIPELINED} pipelined on one in-memory connection; CPU µs per request, median`)
-console.log('roll: served from the workspace; built: bundled by roll build, with roll start\'s bootstrap (its health check is a headers listener)')
+console.log(ROLL_COLUMNS)
 console.log('route  raw     fastify roll    built   roll/raw (p25–p75) built/raw (p25–p75) roll/fastify (p25–p75) built/fastify (p25–p75)')
 for (const route of Object.keys(routes)) {
   const exchanges = Object.fromEntries(names.map((name) => [name, connect(servers[name], name, route)]))

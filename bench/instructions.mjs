@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildRoll } from './build-roll.mjs'
+import { buildRoll, ROLL_COLUMNS } from './build-roll.mjs'
 import { connect, importServers, PIPELINED, routes } from './in-memory.mjs'
 
 const WARM = 8_192
@@ -73,7 +73,7 @@ const perRequest = (name, route) => (totals.get(`${name} ${route} ${long}`) - to
 
 const thousands = (value) => `${(value / 1000).toFixed(1)}k`.padEnd(9)
 console.log(`Instructions per request (callgrind, node --single-threaded), over ${long - SHORT} requests after ${WARM + SHORT} of warm-up, ${PIPELINED} pipelined on one in-memory connection; ${Math.round((Date.now() - started) / 1000)} s`)
-console.log('roll: served from the workspace; roll-built: bundled by roll build, with roll start\'s bootstrap (its health check is a headers listener)')
+console.log(ROLL_COLUMNS)
 console.log('route  raw      fastify  roll     built    roll/raw built/raw roll/fastify built/fastify')
 for (const route of Object.keys(routes)) {
   const [raw, fastify, roll, built] = names.map((name) => perRequest(name, route))

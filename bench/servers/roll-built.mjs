@@ -13,9 +13,14 @@ let created
 http.createServer = (...args) => (created = createServer(...args))
 syncBuiltinESMExports()
 // The bootstrap's lines (at start-up, and on the SIGTERM that ends a bench) would cut into
-// the benches' tables; its warnings and errors still show.
-console.log = () => {}
+// the benches' tables; its warnings and errors still show. The in-process benches log in
+// this process: console.log is theirs again once the bootstrap has started.
+const log = console.log
+const silence = () => { console.log = () => {} }
+silence()
 await import(pathToFileURL(process.env.ROLL_BUILT).href)
+console.log = log
+process.prependListener('SIGTERM', silence) // before the bootstrap's own listener
 http.createServer = createServer
 syncBuiltinESMExports()
 

@@ -7,12 +7,15 @@
 // instead of some thirty also import faster. The dependencies stay packages of their own.
 //   node scripts/bundle.mjs
 import { build } from 'esbuild'
-import { readdirSync, rmSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const framework = fileURLToPath(new URL('../', import.meta.url))
 const dist = join(framework, 'dist')
+// The entry points are the package's "exports": ./dist/extensions/index.js ← src/extensions/index.ts.
+const { exports } = JSON.parse(readFileSync(join(framework, 'package.json'), 'utf8'))
+const entryPoints = Object.values(exports).map(({ default: built }) => join(framework, built.replace(/^\.\/dist\/(.*)\.js$/, 'src/$1.ts')))
 
 // What an earlier build wrote (one .js per source file, older chunks) would be shipped too.
 for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
@@ -20,7 +23,7 @@ for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true }))
 }
 
 await build({
-  entryPoints: ['index', 'extensions/index', 'extensions/pubsub-cluster', 'testing'].map((entry) => join(framework, `src/${entry}.ts`)),
+  entryPoints,
   outbase: join(framework, 'src'),
   outdir: dist,
   chunkNames: 'chunks/[name]-[hash]',
